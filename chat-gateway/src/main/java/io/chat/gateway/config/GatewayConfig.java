@@ -1,0 +1,73 @@
+package io.chat.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+
+@ConfigMapping(prefix = "chat.gateway")
+public interface GatewayConfig {
+    /** This replica's id: names its Kafka consumer group and routes command results back to it. */
+    String id();
+
+    /** Origins allowed to open /ws and to call /api/* from a browser (CORS). */
+    List<String> allowedOrigins();
+
+    @WithDefault("10")
+    int maxConnectionsPerUser();
+
+    /** How often the client is told to ping, and how often this replica renews its sockets' presence lease. */
+    @WithDefault("10s")
+    Duration heartbeatInterval();
+
+    /** A command without a result from message-service after this long is answered {@code unavailable}. */
+    @WithDefault("10s")
+    Duration commandTimeout();
+
+    /** The same text into the same room again within this window is refused as {@code duplicate}. */
+    @WithDefault("15s")
+    Duration duplicateWindow();
+
+    Services services();
+
+    RateLimits rateLimits();
+
+    interface Services {
+        String auth();
+
+        String message();
+
+        String presence();
+
+        String notification();
+    }
+
+    /** Per user, shared by all replicas through Redis. */
+    interface RateLimits {
+        @WithDefault("30")
+        int sendPerMinute();
+
+        @WithDefault("10")
+        int sendBurst();
+
+        @WithDefault("100")
+        int syncPerMinute();
+
+        @WithDefault("20")
+        int syncBurst();
+
+        @WithDefault("10")
+        int typingPerMinute();
+
+        @WithDefault("5")
+        int typingBurst();
+
+        /** Other commands (receipts, edits, reactions, presence). */
+        @WithDefault("120")
+        int otherPerMinute();
+
+        @WithDefault("30")
+        int otherBurst();
+    }
+}

@@ -1,0 +1,50 @@
+package io.chat.gateway.ws;
+
+import io.quarkus.websockets.next.WebSocketConnection;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the gateway keeps per socket, deliberately small (idle sockets are the memory budget).
+ * Released with the socket: nothing here is referenced from anywhere but the session registry.
+ */
+public final class ClientSession {
+    public final WebSocketConnection connection;
+    public final String userId;
+    /** The login session (refresh-token family) of the token, so a logout closes exactly its sockets. */
+    public final String authSession;
+    public final Set<String> groups;
+    public final String correlationId;
+    volatile String accessToken;
+    volatile long expiresAtMillis;
+    volatile long lastActiveSignalMillis;
+    /** Last frame or pong from the client: a socket silent for too long is half-open and closed. */
+    volatile long lastHeardMillis = System.currentTimeMillis();
+    /** Commands forwarded to message-service and not answered yet: command id → sent at (millis). */
+    final ConcurrentHashMap<String, Long> pending = new ConcurrentHashMap<>(4);
+
+    ClientSession(WebSocketConnection connection, String userId, String authSession, Set<String> groups,
+            String accessToken, long expiresAtMillis) {
+        this.connection = connection;
+        this.userId = userId;
+        this.authSession = authSession;
+        this.groups = groups;
+        this.accessToken = accessToken;
+        this.expiresAtMillis = expiresAtMillis;
+        this.correlationId = connection.id();
+    }
+
+    /** @return when the command was sent, or null if it was not pending (so it is answered only once) */
+    public Long pendingRemove(String commandId) {
+        return pending.remove(commandId);
+    }
+
+    public String id() {
+        return connection.id();
+    }
+
+    public String accessToken() {
+        return accessToken;
+    }
+}

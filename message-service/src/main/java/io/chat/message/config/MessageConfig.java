@@ -1,0 +1,28 @@
+package io.chat.message.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+@ConfigMapping(prefix = "chat.messages")
+public interface MessageConfig {
+    /** Most messages one room returns to a sync; more means complete=false and the client pages over REST. */
+    @WithDefault("100")
+    int syncLimit();
+
+    /** Hard upper limit of every history page. */
+    @WithDefault("100")
+    int pageLimit();
+
+    @WithDefault("4000")
+    int maxTextLength();
+
+    /** How often the outbox is polled for rows left by a crash or a failed publish. */
+    @WithDefault("1s")
+    Duration outboxPoll();
+
+    /** Rows published per outbox batch. */
+    @WithDefault("500")
+    int outboxBatch();
+}

@@ -1,0 +1,81 @@
+package io.chat.message.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chat.contracts.ChatCommand;
+import io.chat.contracts.Envelope;
+import io.chat.contracts.ErrorCodes;
+import io.chat.contracts.EventTypes;
+import io.chat.message.service.Caller;
+import io.chat.message.service.ChatException;
+import io.chat.message.service.MessageService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Handles client commands from chat.commands. Records of one room share a partition and are
+ * handled one after another, so a room's commands keep their order. The offset is committed after
+ * the command's transaction, and a redelivered command is answered from what was stored
+ * (idempotency by clientMsgId), so redelivery changes nothing.
+ */
+@ApplicationScoped
+public class CommandConsumer {
+    private static final Logger LOG = Logger.getLogger(CommandConsumer.class);
+
+    @Inject
+    ObjectMapper json;
+    @Inject
+    MessageService messages;
+    @Inject
+    MeterRegistry registry;
+
+    @Incoming("chat-commands")
+    public Uni<Void> onCommand(String value) {
+        Envelope envelope;
+        ChatCommand command;
+        try {
+            envelope = json.readValue(value, Envelope.class);
+            command = json.treeToValue(envelope.payload(), ChatCommand.class);
+        } catch (Exception e) {
+            LOG.warnf("skipping malformed record on chat.commands: %s", e.getClass().getSimpleName());
+            return Uni.createFrom().voidItem();
+        }
+        if (command == null || command.userId() == null || command.origin() == null) {
+            LOG.warn("skipping command without sender or origin");
+            return Uni.createFrom().voidItem();
+        }
+        Caller caller = new Caller(command.userId(), command.groups() == null ? Set.of() : Set.copyOf(command.groups()));
+        registry.counter("chat_commands_total", "type", known(envelope.type())).increment();
+        return Uni.createFrom().deferred(() -> handle(envelope.type(), caller, command))
+                // the database or Kafka is briefly unreachable: try again before giving up
+                .onFailure(e -> !(e instanceof ChatException)).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(5)
+                .onFailure().recoverWithUni(e -> {
+                    ChatException error = e instanceof ChatException ce ? ce
+                            : new ChatException(ErrorCodes.UNAVAILABLE, "the message store is unavailable, try again");
+                    if (!(e instanceof ChatException)) {
+                        LOG.error("command failed after retries", e);
+                    }
+                    return messages.fail(command.room(), command.origin(), error.code, error.getMessage());
+                });
+    }
+
+    private Uni<Void> handle(String type, Caller caller, ChatCommand c) {
+        return switch (type) {
+            case EventTypes.MESSAGE_SEND -> messages.send(caller, c.room(), c.clientMsgId(), c.text(), c.replyTo(),
+                    c.threadRoot(), c.origin()).replaceWithVoid();
+            // NOT IMPLEMENTED YET (issue 4): edit, delete, reactions and receipts are answered honestly as unsupported.
+            default -> Uni.createFrom().failure(new ChatException(ErrorCodes.UNKNOWN_TYPE,
+                    "command " + type + " is not supported by this message-service version"));
+        };
+    }
+
+    private static String known(String type) {
+        return type != null && type.matches("[a-z.]{1,32}") ? type : "other";
+    }
+}

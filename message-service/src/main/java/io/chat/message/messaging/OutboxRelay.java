@@ -1,0 +1,121 @@
+package io.chat.message.messaging;
+
+import io.chat.message.config.MessageConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Publishes outbox rows to chat.events in id order and deletes them once Kafka acknowledged them.
+ * Triggered right after each commit (low latency) and by a poll (rows left by a crash or a Kafka
+ * outage). A PostgreSQL advisory lock lets one replica relay at a time, which keeps per-room order.
+ * Delivery is at-least-once: a crash after publishing but before deleting republishes, and
+ * consumers drop duplicates by eventId or seq.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final long RELAY_LOCK = 0x6368617420L; // "chat " – any constant shared by the replicas
+
+    @Inject
+    Pool pool;
+    @Inject
+    MessageConfig config;
+    @Inject
+    @Channel("chat-events")
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+    MutinyEmitter<String> events;
+
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile boolean stopping;
+    private final Counter published;
+
+    @Inject
+    public OutboxRelay(MeterRegistry registry) {
+        published = Counter.builder("chat_outbox_published_total").description("events published from the outbox")
+                .register(registry);
+    }
+
+    /** Asks for a relay pass; passes never overlap, and a request during a pass causes another pass. */
+    public void trigger() {
+        if (stopping) {
+            return;
+        }
+        again.set(true);
+        if (running.compareAndSet(false, true)) {
+            loop();
+        }
+    }
+
+    private void loop() {
+        again.set(false);
+        pool.withTransaction(this::relayBatch).subscribe().with(count -> {
+            running.set(false);
+            if (count >= config.outboxBatch() || again.get()) {
+                trigger();
+            }
+        }, failure -> {
+            running.set(false);
+            LOG.warnf("outbox relay pass failed, will retry: %s", failure.toString());
+        });
+    }
+
+    private Uni<Integer> relayBatch(SqlConnection conn) {
+        return conn.query("select pg_try_advisory_xact_lock(" + RELAY_LOCK + ")").execute().flatMap(locked -> {
+            if (!locked.iterator().next().getBoolean(0)) {
+                return Uni.createFrom().item(0); // another replica is relaying
+            }
+            return conn.preparedQuery("select id, key, payload from outbox order by id limit $1")
+                    .execute(Tuple.of(config.outboxBatch())).flatMap(rows -> {
+                        List<Row> batch = new ArrayList<>();
+                        rows.forEach(batch::add);
+                        if (batch.isEmpty()) {
+                            return Uni.createFrom().item(0);
+                        }
+                        long last = batch.get(batch.size() - 1).getLong("id");
+                        // send all, then wait for every ack: the producer batches and keeps order per partition
+                        List<Uni<Void>> acks = new ArrayList<>(batch.size());
+                        for (Row row : batch) {
+                            acks.add(events.sendMessage(Message.of(row.getString("payload")).addMetadata(
+                                    OutgoingKafkaRecordMetadata.<String>builder().withKey(row.getString("key")).build())));
+                        }
+                        return Uni.join().all(acks).andFailFast()
+                                .flatMap(x -> conn.preparedQuery("delete from outbox where id <= $1").execute(Tuple.of(last)))
+                                .map(x -> {
+                                    published.increment(batch.size());
+                                    return batch.size();
+                                });
+                    });
+        });
+    }
+
+    @Scheduled(every = "${chat.messages.outbox-poll:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        trigger();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
+}

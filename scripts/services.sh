@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Builds and starts or stops the five services as separate processes for one environment.
+# Usage: scripts/services.sh build | start [dev|test] | stop [dev|test]
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# Keys the services need, generated once per environment under .run/<env>/keys (never committed).
+generate_keys() {
+  local keys="$STATE/keys"; mkdir -p "$keys"; chmod 700 "$keys"
+  if [ ! -f "$keys/jwt-signing.pem" ]; then
+    log "generating the development token signing key ($CHAT_ENV)"
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$keys/jwt-signing.pem" 2>/dev/null
+    chmod 600 "$keys/jwt-signing.pem"
+  fi
+  if [ ! -f "$keys/vapid.pem" ]; then
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$keys/vapid.pem" 2>/dev/null
+    chmod 600 "$keys/vapid.pem"
+  fi
+  if [ ! -f "$keys/secrets.env" ]; then
+    echo "CHAT_NOTIFICATIONS_UNSUBSCRIBE_SECRET=$(openssl rand -hex 32)" >"$keys/secrets.env"
+    chmod 600 "$keys/secrets.env"
+  fi
+}
+
+needs_build() {
+  local svc jar
+  for svc in "${SERVICES[@]}"; do
+    jar="$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
+    [ -f "$jar" ] || return 0
+    [ -n "$(find "$ROOT/$svc/src/main" "$ROOT/chat-contracts/src" "$ROOT/$svc/pom.xml" "$ROOT/pom.xml" -newer "$jar" -type f 2>/dev/null | head -n 1)" ] && return 0
+  done
+  return 1
+}
+
+build() {
+  if needs_build; then
+    log "building the services (./mvnw install -DskipTests)"
+    "$ROOT/mvnw" -B -q --no-transfer-progress install -DskipTests -pl "$(IFS=,; echo "${SERVICES[*]}")" -am \
+      || die "build failed"
+  fi
+}
+
+start_one() {
+  local svc=$1 port; port=$(service_port "$svc")
+  if pid_alive "$svc"; then return 0; fi
+  port_open "$port" && die "port $port for $svc is taken by a process this project did not start"
+  local heap=384m; [ "$svc" = chat-gateway ] && heap=1g
+  (
+    set -a
+    source "$STATE/env.sh"
+    source "$STATE/keys/secrets.env"
+    set +a
+    export QUARKUS_HTTP_PORT=$port
+    export QUARKUS_LOG_CONSOLE_JSON_ENABLED=false
+    export AUTH_JWKS_URL="http://127.0.0.1:$(service_port auth-service)/api/auth/jwks"
+    export CHAT_AUTH_SIGNING_KEY_FILE="$STATE/keys/jwt-signing.pem"
+    export CHAT_NOTIFICATIONS_VAPID_KEY_FILE="$STATE/keys/vapid.pem"
+    export AUTH_SERVICE_URL="http://127.0.0.1:$(service_port auth-service)"
+    export MESSAGE_SERVICE_URL="http://127.0.0.1:$(service_port message-service)"
+    export PRESENCE_SERVICE_URL="http://127.0.0.1:$(service_port presence-service)"
+    export NOTIFICATION_SERVICE_URL="http://127.0.0.1:$(service_port notification-service)"
+    export CHAT_PUBLIC_URL="http://localhost:$(service_port chat-gateway)"
+    export CHAT_ALLOWED_ORIGINS="http://localhost:$(service_port chat-gateway),http://127.0.0.1:$(service_port chat-gateway)"
+    export GATEWAY_ID="gw-$CHAT_ENV-1"
+    exec java -Xms64m -Xmx$heap -XX:+UseG1GC --add-opens java.base/java.lang=ALL-UNNAMED \
+      ${CHAT_JAVA_OPTS:-} -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
+  ) >"$LOGS/$svc.log" 2>&1 &
+  echo $! >"$PIDS/$svc.pid"
+}
+
+ready() { curl -fsS -m 2 "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1; }
+
+start_all() {
+  pick_java
+  [ -f "$STATE/env.sh" ] || die "infrastructure is not up: run scripts/infra.sh up $CHAT_ENV"
+  generate_keys
+  local svc
+  # auth-service first: the others fetch its public keys
+  start_one auth-service
+  for svc in message-service presence-service notification-service chat-gateway; do start_one "$svc"; done
+  for svc in "${SERVICES[@]}"; do
+    local port; port=$(service_port "$svc")
+    local i
+    for ((i = 0; i < 240; i++)); do
+      ready "$port" && break
+      pid_alive "$svc" || die "$svc exited during start-up; see $LOGS/$svc.log"
+      sleep 0.5
+    done
+    ready "$port" || die "$svc is not ready after 120 s; see $LOGS/$svc.log"
+  done
+  log "all five services are ready ($CHAT_ENV)"
+}
+
+stop_all() {
+  local svc
+  # the gateway first, so that it drains its sockets (1001) while the rest still runs
+  for svc in chat-gateway auth-service message-service presence-service notification-service; do
+    local f="$PIDS/$svc.pid"
+    [ -f "$f" ] || continue
+    local pid; pid=$(cat "$f")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      local i
+      for ((i = 0; i < 60; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$f"
+  done
+}
+
+case "${1:-}" in
+  build) pick_java; build ;;
+  start) set_env "${2:-dev}"; start_all ;;
+  stop) set_env "${2:-dev}"; stop_all ;;
+  *) die "usage: scripts/services.sh build | start [dev|test] | stop [dev|test]" ;;
+esac

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test: the modules' tests against real PostgreSQL, Redis, Kafka and SMTP, then the
+# end-to-end tests against the five services started as processes. Uses the 'test' environment
+# (its own ports, databases and Kafka), so it can run beside ./scripts/run.sh.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+set_env test
+pick_java
+started=$(date +%s)
+
+cleanup() {
+  local rc=$?
+  bash "$ROOT/scripts/services.sh" stop test || true
+  bash "$ROOT/scripts/infra.sh" down test || true
+  exit $rc
+}
+trap cleanup EXIT
+
+# A clean slate each run: fresh Kafka log and test databases, so no earlier run's records or rows leak in.
+bash "$ROOT/scripts/infra.sh" down test
+rm -rf "$STATE/kafka"
+if command -v pg_lsclusters >/dev/null 2>&1 && [ "$(pg_lsclusters -h | awk 'NR==1 {print $4}')" = online ]; then
+  port=$(pg_lsclusters -h | awk 'NR==1 {print $3}')
+  for db in chat_auth_test chat_messages_test chat_notifications_test; do
+    runuser -u postgres -- dropdb -p "$port" --if-exists --force "$db" 2>/dev/null || true
+  done
+fi
+bash "$ROOT/scripts/infra.sh" up test
+source "$STATE/env.sh"
+
+# Runs Maven with the full output in a log file and the test summaries on the console.
+maven() {
+  local logfile=$1; shift
+  set +e
+  "$ROOT/mvnw" -B --no-transfer-progress "$@" >"$logfile" 2>&1
+  local rc=$?
+  set -e
+  grep -E "Tests run:|FAIL|BUILD|Reactor Summary|SUCCESS \[|FAILURE \[|SKIPPED" "$logfile" || true
+  if [ $rc != 0 ]; then
+    echo "---- last 80 lines of $logfile ----"; tail -n 80 "$logfile"
+  fi
+  return $rc
+}
+
+log "module tests (./mvnw install)"
+maven "$LOGS/maven-install.log" install || die "module tests failed (full log: $LOGS/maven-install.log)"
+
+log "starting the five services for the end-to-end tests"
+bash "$ROOT/scripts/services.sh" start test
+
+log "end-to-end tests"
+export CHAT_GATEWAY_URL="http://127.0.0.1:$(service_port chat-gateway)"
+maven "$LOGS/maven-e2e.log" -pl e2e-tests -Pe2e test \
+  || die "end-to-end tests failed (full log: $LOGS/maven-e2e.log; service logs: $LOGS/)"
+
+log "all tests passed in $(( $(date +%s) - started )) s"
