@@ -50,6 +50,15 @@ public class TestTokens implements QuarkusTestResourceLifecycleManager {
     public void stop() {
     }
 
+    /** The public half of the signing key, as a JWKS consumer sees it. */
+    public static EllipticCurveJsonWebKey publicJwk() {
+        return key;
+    }
+
+    static EllipticCurveJsonWebKey signingKey() {
+        return key;
+    }
+
     /** A valid 15-minute access token for {@code userId} with the given roles (default {@code user}). */
     public static String forUser(String userId, String... groups) {
         return sign(userId, groups.length == 0 ? List.of("user") : List.of(groups), 900, UUID.randomUUID().toString());

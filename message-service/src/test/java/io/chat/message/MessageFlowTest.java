@@ -52,6 +52,14 @@ class MessageFlowTest {
     }
 
     @Test
+    void everyForgedOrInvalidTokenIsRefusedWith401() {
+        io.chat.testsupport.TokenAttacks.all(user()).forEach((attack, token) ->
+                given().auth().oauth2(token).get("/api/rooms").then().statusCode(401));
+        // a token in the query string is not a credential here either
+        given().queryParam("access_token", TestTokens.forUser(user())).get("/api/rooms").then().statusCode(401);
+    }
+
+    @Test
     void directRoomIsUniquePerPairAndHiddenFromOthers() {
         String a = user(), b = user(), stranger = user();
         String room = directRoom(a, b);
