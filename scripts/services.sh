@@ -11,12 +11,18 @@ generate_keys() {
     openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$keys/jwt-signing.pem" 2>/dev/null
     chmod 600 "$keys/jwt-signing.pem"
   fi
-  if [ ! -f "$keys/vapid.pem" ]; then
-    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$keys/vapid.pem" 2>/dev/null
-    chmod 600 "$keys/vapid.pem"
-  fi
   if [ ! -f "$keys/secrets.env" ]; then
-    echo "CHAT_NOTIFICATIONS_UNSUBSCRIBE_SECRET=$(openssl rand -hex 32)" >"$keys/secrets.env"
+    # Web Push (VAPID) key pair as notification-service reads it: base64url of the 32-byte private
+    # scalar and of the 65-byte uncompressed public point, cut from the fixed-layout SEC1 DER of P-256.
+    local der b64url='s/+/-/g; s#/#_#g; s/=//g'
+    der=$(mktemp)
+    openssl ecparam -name prime256v1 -genkey -noout -outform DER -out "$der" 2>/dev/null
+    {
+      echo "CHAT_NOTIFICATION_KEYS_VAPID_PRIVATE_KEY=$(tail -c +8 "$der" | head -c 32 | base64 -w0 | sed "$b64url")"
+      echo "CHAT_NOTIFICATION_KEYS_VAPID_PUBLIC_KEY=$(tail -c 65 "$der" | base64 -w0 | sed "$b64url")"
+      echo "CHAT_NOTIFICATION_KEYS_UNSUBSCRIBE_KEY=$(openssl rand -hex 32)"
+    } >"$keys/secrets.env"
+    rm -f "$der"
     chmod 600 "$keys/secrets.env"
   fi
 }
@@ -53,14 +59,16 @@ start_one() {
     export QUARKUS_LOG_CONSOLE_JSON_ENABLED=false
     export AUTH_JWKS_URL="http://127.0.0.1:$(service_port auth-service)/api/auth/jwks"
     export CHAT_AUTH_SIGNING_KEY_FILE="$STATE/keys/jwt-signing.pem"
-    export CHAT_NOTIFICATIONS_VAPID_KEY_FILE="$STATE/keys/vapid.pem"
+    # local runs only: the first account registered as 'admin' becomes an administrator
+    export CHAT_AUTH_BOOTSTRAP_ADMINS="${CHAT_AUTH_BOOTSTRAP_ADMINS:-admin}"
     export AUTH_SERVICE_URL="http://127.0.0.1:$(service_port auth-service)"
     export MESSAGE_SERVICE_URL="http://127.0.0.1:$(service_port message-service)"
     export PRESENCE_SERVICE_URL="http://127.0.0.1:$(service_port presence-service)"
     export NOTIFICATION_SERVICE_URL="http://127.0.0.1:$(service_port notification-service)"
-    export CHAT_PUBLIC_URL="http://localhost:$(service_port chat-gateway)"
+    export PUBLIC_BASE_URL="http://localhost:$(service_port chat-gateway)"
     export CHAT_ALLOWED_ORIGINS="http://localhost:$(service_port chat-gateway),http://127.0.0.1:$(service_port chat-gateway)"
-    export GATEWAY_ID="gw-$CHAT_ENV-1"
+    # unique per process: presence leases are per gateway id, so a restart must not reuse the old one
+    export GATEWAY_ID="gw-$CHAT_ENV-$(date +%s)-$RANDOM"
     exec java -Xms64m -Xmx$heap -XX:+UseG1GC --add-opens java.base/java.lang=ALL-UNNAMED \
       ${CHAT_JAVA_OPTS:-} -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
   ) >"$LOGS/$svc.log" 2>&1 &

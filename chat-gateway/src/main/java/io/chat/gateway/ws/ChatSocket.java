@@ -2,7 +2,9 @@ package io.chat.gateway.ws;
 
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -33,7 +35,8 @@ public class ChatSocket {
 
     @OnOpen
     public Uni<Void> onOpen() {
-        return lifecycle.open(connection, identity);
+        // the injected connection is a session-scoped proxy; sessions outlive callbacks, so keep the real one
+        return lifecycle.open(ClientProxy.unwrap(connection), identity);
     }
 
     @OnTextMessage
@@ -57,5 +60,14 @@ public class ChatSocket {
     @OnClose
     public void onClose() {
         lifecycle.closed(connection.id());
+    }
+
+    /** A frame over max-message-size surfaces here; the contract closes such sockets with 1009. */
+    @OnError
+    public Uni<Void> onError(IllegalStateException e) {
+        if (e.getMessage() != null && e.getMessage().contains("max message size")) {
+            return connection.close(SessionLifecycle.TOO_LARGE);
+        }
+        return connection.close(SessionLifecycle.SERVER_ERROR);
     }
 }

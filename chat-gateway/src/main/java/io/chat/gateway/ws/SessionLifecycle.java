@@ -35,6 +35,7 @@ public class SessionLifecycle {
     static final CloseReason TOO_MANY = new CloseReason(4429, "too many connections for this user");
     static final CloseReason GOING_AWAY = new CloseReason(1001, "server going away");
     static final CloseReason SERVER_ERROR = new CloseReason(1011, "server error");
+    static final CloseReason TOO_LARGE = new CloseReason(1009, "frame too large");
 
     @Inject
     SessionRegistry registry;
@@ -158,7 +159,7 @@ public class SessionLifecycle {
     }
 
     /** Renews this replica's presence leases: one signal for all its sockets. */
-    @Scheduled(every = "${chat.gateway.heartbeat-interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${chat.gateway.heartbeat-interval:10s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeat() {
         if (!draining) {
             outbound.signal(config.id(), EventTypes.SIGNAL_HEARTBEAT,

@@ -110,7 +110,7 @@ public class OutboxRelay {
         });
     }
 
-    @Scheduled(every = "${chat.messages.outbox-poll:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${chat.messages.outbox-poll:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         trigger();
     }
