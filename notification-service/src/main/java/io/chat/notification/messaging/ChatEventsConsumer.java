@@ -1,0 +1,91 @@
+package io.chat.notification.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chat.contracts.Envelope;
+import io.chat.contracts.EventTypes;
+import io.chat.contracts.Member;
+import io.chat.contracts.MessageEvent;
+import io.chat.contracts.ReceiptUpdated;
+import io.chat.contracts.RoomChanged;
+import io.chat.contracts.Topics;
+import io.chat.notification.repository.NotificationRepository;
+import io.chat.notification.repository.PeopleRepository;
+import io.chat.notification.repository.RoomRepository;
+import io.chat.notification.service.NotificationService;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/** chat.events: room kinds and membership, read pointers, and the messages to notify about. */
+@ApplicationScoped
+public class ChatEventsConsumer {
+    private static final Logger LOG = Logger.getLogger(ChatEventsConsumer.class);
+
+    @Inject
+    ObjectMapper json;
+    @Inject
+    RoomRepository rooms;
+    @Inject
+    PeopleRepository people;
+    @Inject
+    NotificationRepository notifications;
+    @Inject
+    NotificationService service;
+
+    @Incoming("chat-events")
+    public Uni<Void> consume(String value) {
+        return EventHandling.handle(json, Topics.CHAT_EVENTS, value, this::dispatch);
+    }
+
+    Uni<Void> dispatch(Envelope e) {
+        return switch (e.type()) {
+            case EventTypes.MESSAGE_CREATED ->
+                    service.messageCreated(e.eventId(), EventHandling.payload(json, e, MessageEvent.class));
+            case EventTypes.MESSAGE_DELETED -> {
+                MessageEvent m = EventHandling.payload(json, e, MessageEvent.class);
+                yield m.room() == null || m.msgId() == null ? Uni.createFrom().voidItem()
+                        : notifications.messageDeleted(m.room(), m.msgId());
+            }
+            case EventTypes.ROOM_CREATED, EventTypes.ROOM_UPDATED, EventTypes.MEMBER_JOINED, EventTypes.MEMBER_LEFT ->
+                    roomChanged(e, EventHandling.payload(json, e, RoomChanged.class));
+            case EventTypes.RECEIPT_UPDATED -> receipt(e, EventHandling.payload(json, e, ReceiptUpdated.class));
+            default -> Uni.createFrom().voidItem(); // not ours (command results, reactions, edits, typing…)
+        };
+    }
+
+    private Uni<Void> roomChanged(Envelope e, RoomChanged r) {
+        if (r.room() == null) {
+            LOG.warnf("%s %s without room skipped", e.type(), e.eventId());
+            return Uni.createFrom().voidItem();
+        }
+        if (r.members() == null) {
+            // no member list: keep membership, update what is given
+            return rooms.find(r.room()).chain(existing -> existing == null && r.kind() == null
+                    ? Uni.createFrom().voidItem()
+                    : rooms.updateRoom(r.room(), r.kind(), r.name()));
+        }
+        List<String> members = r.members().stream().map(Member::userId).filter(Objects::nonNull).distinct().toList();
+        Uni<Void> stored = rooms.replace(r.room(), r.kind(), r.name(), members);
+        if (EventTypes.MEMBER_JOINED.equals(e.type()) && r.userId() != null) {
+            return stored.chain(() -> rooms.find(r.room()))
+                    .chain(room -> service.memberJoined(e.eventId(), r.room(), room == null ? r.kind() : room.kind(),
+                            r.userId()));
+        }
+        return stored;
+    }
+
+    private Uni<Void> receipt(Envelope e, ReceiptUpdated r) {
+        if (r.room() == null || r.user() == null || r.read() == null) {
+            return Uni.createFrom().voidItem(); // delivery pointers alone do not mean the user read anything
+        }
+        Instant at = e.occurredAt() == null ? Instant.now() : e.occurredAt();
+        return people.advanceReadPointer(r.user(), r.room(), r.read(), at)
+                .chain(() -> notifications.roomReadUpTo(r.user(), r.room(), r.read()));
+    }
+}

@@ -1,0 +1,47 @@
+package io.chat.notification.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chat.contracts.Envelope;
+import io.smallrye.mutiny.Uni;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+/** What every consumer does around its handler: parse the envelope, skip what is malformed, retry what failed. */
+final class EventHandling {
+    private static final Logger LOG = Logger.getLogger(EventHandling.class);
+
+    private EventHandling() {
+    }
+
+    static Uni<Void> handle(ObjectMapper json, String topic, String value, Function<Envelope, Uni<Void>> handler) {
+        Envelope envelope;
+        try {
+            envelope = json.readValue(value, Envelope.class);
+        } catch (Exception e) {
+            LOG.warnf("malformed record on %s skipped: %s", topic, e.getClass().getSimpleName());
+            return Uni.createFrom().voidItem();
+        }
+        if (envelope == null || envelope.type() == null || envelope.eventId() == null) {
+            LOG.warnf("record on %s without type or eventId skipped", topic);
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().deferred(() -> handler.apply(envelope))
+                // database hiccups: retry a few times, then log and move on rather than stop the consumer
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(5)
+                .onFailure().recoverWithUni(e -> {
+                    LOG.errorf("event %s (%s) on %s not processed: %s", envelope.eventId(), envelope.type(), topic,
+                            e.toString());
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    static <T> T payload(ObjectMapper json, Envelope e, Class<T> type) {
+        try {
+            return json.treeToValue(e.payload(), type);
+        } catch (Exception ex) {
+            throw new IllegalArgumentException("malformed " + e.type() + " payload", ex);
+        }
+    }
+}

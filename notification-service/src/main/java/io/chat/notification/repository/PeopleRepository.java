@@ -1,0 +1,112 @@
+package io.chat.notification.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Local copies about people: profiles (user.events), presence (presence.events) and read pointers
+ * (receipt.updated), and the one query that gathers all of it for a room's recipients.
+ */
+@ApplicationScoped
+public class PeopleRepository {
+
+    /** Everything needed to decide for one recipient; settings is the stored JSON text or null. */
+    public record RecipientRow(String userId, String status, String settingsJson, String timeZone, long readSeq,
+            Instant lastActiveAt) {
+    }
+
+    public record UserRow(String userId, String username, String displayName, String email, String timeZone) {
+    }
+
+    @Inject
+    Pool pool;
+
+    public Uni<Void> upsertUser(String userId, String username, String displayName, String email, String timeZone) {
+        return pool.preparedQuery("""
+                        insert into users (user_id, username, display_name, email, time_zone, updated_at)
+                        values ($1, $2, $3, $4, $5, now())
+                        on conflict (user_id) do update set username = coalesce($2, users.username),
+                            display_name = coalesce($3, users.display_name), email = coalesce($4, users.email),
+                            time_zone = coalesce($5, users.time_zone), updated_at = now()""")
+                .execute(Tuple.of(userId, username, displayName, email, timeZone)).replaceWithVoid();
+    }
+
+    public Uni<UserRow> findUser(String userId) {
+        return pool.preparedQuery("select user_id, username, display_name, email, time_zone from users where user_id = $1")
+                .execute(Tuple.of(userId))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    Row r = it.next();
+                    return new UserRow(r.getString("user_id"), r.getString("username"), r.getString("display_name"),
+                            r.getString("email"), r.getString("time_zone"));
+                });
+    }
+
+    public Uni<Void> setPresence(String userId, String status) {
+        return pool.preparedQuery("""
+                        insert into presence (user_id, status, updated_at) values ($1, $2, now())
+                        on conflict (user_id) do update set status = $2, updated_at = now()""")
+                .execute(Tuple.of(userId, status)).replaceWithVoid();
+    }
+
+    /** Moves the read pointer forward only, and notes that the user is reading that room now. */
+    public Uni<Void> advanceReadPointer(String userId, String roomId, long readSeq, Instant at) {
+        return pool.preparedQuery("""
+                        insert into read_pointers (user_id, room_id, read_seq, last_active_at) values ($1, $2, $3, $4)
+                        on conflict (user_id, room_id) do update set
+                            read_seq = greatest(read_pointers.read_seq, $3),
+                            last_active_at = greatest(read_pointers.last_active_at, $4)""")
+                .execute(Tuple.of(userId, roomId, readSeq, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)))
+                .replaceWithVoid();
+    }
+
+    public Uni<List<RecipientRow>> recipients(String roomId, String exceptUser) {
+        return pool.preparedQuery("""
+                        select m.user_id, p.status, s.settings::text as settings, u.time_zone,
+                               coalesce(r.read_seq, 0) as read_seq, r.last_active_at
+                        from room_members m
+                        left join presence p on p.user_id = m.user_id
+                        left join notification_settings s on s.user_id = m.user_id
+                        left join users u on u.user_id = m.user_id
+                        left join read_pointers r on r.user_id = m.user_id and r.room_id = m.room_id
+                        where m.room_id = $1 and m.user_id <> $2""")
+                .execute(Tuple.of(roomId, exceptUser == null ? "" : exceptUser))
+                .map(rows -> {
+                    List<RecipientRow> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        OffsetDateTime active = r.getOffsetDateTime("last_active_at");
+                        out.add(new RecipientRow(r.getString("user_id"), r.getString("status"), r.getString("settings"),
+                                r.getString("time_zone"), r.getLong("read_seq"), active == null ? null : active.toInstant()));
+                    }
+                    return out;
+                });
+    }
+
+    /** Erasure (user.deleted): everything this service holds about the user, in one transaction. */
+    public Uni<Void> eraseUser(String userId) {
+        Tuple t = Tuple.of(userId);
+        return pool.withTransaction(c -> c.preparedQuery("delete from notifications where user_id = $1").execute(t)
+                .chain(() -> c.preparedQuery("delete from digest_items where user_id = $1").execute(t))
+                .chain(() -> c.preparedQuery("delete from push_subscriptions where user_id = $1").execute(t))
+                .chain(() -> c.preparedQuery("delete from notification_settings where user_id = $1").execute(t))
+                .chain(() -> c.preparedQuery("delete from read_pointers where user_id = $1").execute(t))
+                .chain(() -> c.preparedQuery("delete from presence where user_id = $1").execute(t))
+                .chain(() -> c.preparedQuery("delete from room_members where user_id = $1").execute(t))
+                .chain(() -> c.preparedQuery("delete from notification_decisions where user_id = $1").execute(t))
+                .chain(() -> c.preparedQuery("delete from users where user_id = $1").execute(t))
+                .replaceWithVoid());
+    }
+}

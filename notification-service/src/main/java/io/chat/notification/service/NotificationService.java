@@ -1,0 +1,151 @@
+package io.chat.notification.service;
+
+import io.chat.contracts.MessageEvent;
+import io.chat.contracts.NotificationCreated;
+import io.chat.notification.config.NotificationConfig;
+import io.chat.notification.mapping.NotificationSettings;
+import io.chat.notification.messaging.NotificationPublisher;
+import io.chat.notification.push.PushMessage;
+import io.chat.notification.push.PushService;
+import io.chat.notification.repository.NotificationRepository;
+import io.chat.notification.repository.NotificationRepository.NotificationRow;
+import io.chat.notification.repository.NotificationRepository.Outcome;
+import io.chat.notification.repository.PeopleRepository;
+import io.chat.notification.repository.PeopleRepository.RecipientRow;
+import io.chat.notification.repository.RoomRepository;
+import io.chat.notification.service.NotificationPolicy.Decision;
+import io.chat.notification.service.NotificationPolicy.Recipient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Turns a stored message into the notifications its recipients get, each decided once per (event, user). */
+@ApplicationScoped
+public class NotificationService {
+    private static final Logger LOG = Logger.getLogger(NotificationService.class);
+
+    @Inject
+    RoomRepository rooms;
+    @Inject
+    PeopleRepository people;
+    @Inject
+    NotificationRepository notifications;
+    @Inject
+    SettingsService settings;
+    @Inject
+    NotificationPublisher publisher;
+    @Inject
+    PushService push;
+    @Inject
+    NotificationConfig config;
+    @Inject
+    MeterRegistry metrics;
+
+    public Uni<Void> messageCreated(String eventId, MessageEvent m) {
+        if (m.room() == null || m.msgId() == null) {
+            LOG.warnf("message.created %s without room or msgId: skipped", eventId);
+            return Uni.createFrom().voidItem();
+        }
+        return rooms.find(m.room()).chain(room -> {
+            if (room == null) {
+                // membership arrives on the same partition before messages, so this is a room we never saw created
+                LOG.warnf("message.created %s for a room unknown here: skipped", eventId);
+                return Uni.createFrom().voidItem();
+            }
+            return people.recipients(m.room(), m.sender()).chain(recipients -> Multi.createFrom().iterable(recipients)
+                    .onItem().transformToUniAndConcatenate(r -> decideOne(eventId, m, room, r))
+                    .collect().asList().replaceWithVoid());
+        });
+    }
+
+    private Uni<Void> decideOne(String eventId, MessageEvent m, RoomRepository.RoomRow room, RecipientRow r) {
+        NotificationSettings s = settings.parseStored(r.settingsJson());
+        boolean mentioned = mentioned(m.mentions(), r.userId());
+        Instant now = Instant.now();
+        Decision d = NotificationPolicy.decide(m.room(), room.kind(), m.seq(), mentioned,
+                new Recipient(r.userId(), r.status(), s, r.timeZone(), r.readSeq(), r.lastActiveAt()), now,
+                config.activeWindow());
+        String preview = preview(m.text());
+        NotificationRow row = new NotificationRow(UUID.randomUUID(), r.userId(), d.kind(), m.room(), m.msgId(), m.seq(),
+                m.sender(), preview, now, null);
+        Outcome o = new Outcome(eventId, r.userId(), d.outcome(), d.notifies() ? row : null, d.inApp(),
+                d.digest() && m.text() != null ? m.text() : null);
+        return notifications.record(o).chain(first -> {
+            if (!first) {
+                metrics.counter("chat_notifications_redelivered_total").increment();
+                return Uni.createFrom().voidItem();
+            }
+            metrics.counter("chat_notifications_decided_total", "outcome", d.outcome(),
+                    "kind", d.kind() == null ? "none" : d.kind()).increment();
+            Uni<Void> live = d.inApp()
+                    ? publisher.created(new NotificationCreated(row.id().toString(), r.userId(), d.kind(), m.room(),
+                            m.msgId(), m.sender(), preview, now))
+                            .onFailure().invoke(e -> LOG.warnf("notification.created not published: %s", e.toString()))
+                            .onFailure().recoverWithNull()
+                    : Uni.createFrom().voidItem();
+            if (d.push()) {
+                // pushes go out on their own; a slow push service must not hold up the consumer
+                push.send(r.userId(), new PushMessage(row.id().toString(), d.kind(), m.room(), room.name(),
+                        m.sender(), s.previews() ? preview : null)).subscribe().with(x -> { }, e -> { });
+            }
+            return live;
+        });
+    }
+
+    /**
+     * Someone was added to a group, channel or support room: an in-app "invite" notification for them (decided once
+     * per event). Direct rooms and the room's creation are not announced (RoomChanged carries no actor, so a user who
+     * joined a channel by themselves also gets one: the client may ignore invites for rooms it opened itself).
+     */
+    public Uni<Void> memberJoined(String eventId, String roomId, String kind, String userId) {
+        if (userId == null || "direct".equals(kind)) {
+            return Uni.createFrom().voidItem();
+        }
+        Instant now = Instant.now();
+        NotificationRow row = new NotificationRow(UUID.randomUUID(), userId, "invite", roomId, null, null, null, null,
+                now, null);
+        return notifications.record(new Outcome(eventId, userId, "notified", row, true, null)).chain(first -> {
+            if (!first) {
+                return Uni.createFrom().voidItem();
+            }
+            metrics.counter("chat_notifications_decided_total", "outcome", "notified", "kind", "invite").increment();
+            return publisher.created(new NotificationCreated(row.id().toString(), userId, "invite", roomId, null, null,
+                            null, now))
+                    .onFailure().invoke(e -> LOG.warnf("notification.created not published: %s", e.toString()))
+                    .onFailure().recoverWithNull();
+        });
+    }
+
+    /** Mentions hold user ids; "room" (or "@room") mentions everyone in the room. */
+    static boolean mentioned(List<String> mentions, String userId) {
+        if (mentions == null) {
+            return false;
+        }
+        for (String m : mentions) {
+            if (m == null) {
+                continue;
+            }
+            if (m.equals(userId) || m.equals("room") || m.equals("@room") || m.equals("@" + userId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    String preview(String text) {
+        if (text == null) {
+            return null;
+        }
+        String flat = text.replaceAll("\\s+", " ").strip();
+        int max = config.previewLength();
+        return flat.codePointCount(0, flat.length()) <= max ? flat
+                : flat.substring(0, flat.offsetByCodePoints(0, max - 1)) + "…";
+    }
+}

@@ -1,0 +1,87 @@
+package io.chat.presence;
+
+import io.chat.contracts.Envelope;
+import io.chat.contracts.EventTypes;
+import io.chat.contracts.MessageEvent;
+import io.chat.contracts.Topics;
+import io.chat.testsupport.KafkaTestClient;
+import io.chat.testsupport.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static io.chat.presence.Signals.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Typing per room: throttled starts, stop, stop by sending, expiry (test: timeout 1.5 s, throttle 1 s). */
+@QuarkusTest
+@QuarkusTestResource(TestTokens.class)
+class TypingTest {
+    static KafkaTestClient kafka;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient(Topics.PRESENCE_EVENTS);
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
+
+    @Test
+    void renewalsAreThrottledAndStopEndsTyping() throws InterruptedException {
+        String user = id("u"), room = id("room");
+        Instant first = Instant.now();
+        typing(user, room, "start");
+        Envelope start = awaitTyping(kafka, user, room, "start", Duration.ofSeconds(10));
+        assertEquals(user, start.payload().path("user").asText());
+        typing(user, room, "start");
+        typing(user, room, "start");
+        List<Envelope> renewals = eventsAbout(kafka, user, Duration.ofMillis(500));
+        assertTrue(renewals.isEmpty(), "renewals within the throttle reach nobody, got " + renewals);
+
+        long wait = 1100 - Duration.between(first, Instant.now()).toMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        typing(user, room, "start"); // past the throttle window: one more start tells the room it goes on
+        awaitTyping(kafka, user, room, "start", Duration.ofSeconds(5));
+
+        typing(user, room, "stop");
+        awaitTyping(kafka, user, room, "stop", Duration.ofSeconds(5));
+        typing(user, room, "stop");
+        List<Envelope> after = eventsAbout(kafka, user, Duration.ofMillis(2000));
+        assertTrue(after.isEmpty(), "a second stop, and no expiry after a stop, publish nothing: " + after);
+    }
+
+    @Test
+    void typingEndsByItselfWithoutRenewal() {
+        String user = id("u"), room = id("room");
+        typing(user, room, "start");
+        awaitTyping(kafka, user, room, "start", Duration.ofSeconds(10));
+        Instant started = Instant.now();
+        awaitTyping(kafka, user, room, "stop", Duration.ofSeconds(4));
+        long after = Duration.between(started, Instant.now()).toMillis();
+        assertTrue(after >= 1200 && after <= 2500, "stopped by the 1.5 s timeout (+ sweep), after " + after + " ms");
+    }
+
+    @Test
+    void sendingAMessageEndsTyping() {
+        String user = id("u"), room = id("room");
+        typing(user, room, "start");
+        awaitTyping(kafka, user, room, "start", Duration.ofSeconds(10));
+        chatEvent(room, EventTypes.MESSAGE_CREATED, new MessageEvent(room, id("m"), 1, user, "hello", Instant.now(),
+                id("c"), null, null, List.of(), null, null));
+        Instant sent = Instant.now();
+        awaitTyping(kafka, user, room, "stop", Duration.ofSeconds(5));
+        assertTrue(Duration.between(sent, Instant.now()).toMillis() < 1200, "stopped by the message, not by the timeout");
+    }
+}
