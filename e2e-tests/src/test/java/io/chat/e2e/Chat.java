@@ -14,7 +14,7 @@ public final class Chat {
     public static final String WS = HTTP.replaceFirst("^http", "ws") + "/ws";
     public static final String ORIGIN = HTTP.replace("127.0.0.1", "localhost");
 
-    public record User(String username, String userId, String accessToken, String refreshToken) {
+    public record User(String username, String userId, String accessToken, String refreshToken, String password) {
     }
 
     private Chat() {
@@ -26,10 +26,19 @@ public final class Chat {
         String password = "pw-" + UUID.randomUUID();
         given().contentType(ContentType.JSON).body(Map.of("username", username, "password", password, "displayName", prefix))
                 .post(HTTP + "/api/auth/register").then().statusCode(201);
+        return login(username, password);
+    }
+
+    /** Another login session of the same account. */
+    public static User login(User user) {
+        return login(user.username(), user.password());
+    }
+
+    static User login(String username, String password) {
         Response login = given().contentType(ContentType.JSON).body(Map.of("username", username, "password", password))
                 .post(HTTP + "/api/auth/login");
         login.then().statusCode(200);
-        return new User(username, login.path("userId"), login.path("accessToken"), login.path("refreshToken"));
+        return new User(username, login.path("userId"), login.path("accessToken"), login.path("refreshToken"), password);
     }
 
     public static Response post(User user, String path, Object body) {

@@ -233,6 +233,19 @@ class ProtocolConformanceE2ETest {
         }
     }
 
+    @Test
+    void logoutClosesThatSessionsSocketsWith4001AndLeavesOtherSessionsOpen() throws Exception {
+        Chat.User gina = Chat.newUser("pc_gina");
+        Chat.User laptop = Chat.login(gina); // a second login session of the same account
+        try (WsClient phone = connect(gina); WsClient other = connect(laptop)) {
+            io.restassured.RestAssured.given().auth().oauth2(gina.accessToken()).post(Chat.HTTP + "/api/auth/logout")
+                    .then().statusCode(204);
+            assertEquals(4001, phone.closed.get(15, TimeUnit.SECONDS));
+            other.send("{\"type\":\"ping\",\"id\":\"still-here\"}");
+            assertEquals("ack", other.answerTo("still-here", WAIT).path("type").asText(), "the other session stays open");
+        }
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);

@@ -126,8 +126,8 @@ public class EventDispatcher {
         }
         String user = e.payload().path("userId").asText();
         switch (e.type()) {
-            case EventTypes.USER_SESSIONS_REVOKED -> lifecycle.revoke(user, e.payload().path("sessionId").asText(null));
-            case EventTypes.USER_DELETED -> lifecycle.revoke(user, null);
+            case EventTypes.USER_SESSIONS_REVOKED -> lifecycle.revoke(user, e.payload().path("sessionId").asText(null), e.occurredAt());
+            case EventTypes.USER_DELETED -> lifecycle.revoke(user, null, null);
             default -> { }
         }
     }

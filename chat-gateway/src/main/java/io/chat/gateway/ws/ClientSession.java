@@ -18,6 +18,8 @@ public final class ClientSession {
     public final String correlationId;
     volatile String accessToken;
     volatile long expiresAtMillis;
+    /** When the current token was issued: a revocation only closes sockets whose token predates it. */
+    volatile long issuedAtMillis;
     volatile long lastActiveSignalMillis;
     /** Last frame or pong from the client: a socket silent for too long is half-open and closed. */
     volatile long lastHeardMillis = System.currentTimeMillis();
@@ -25,13 +27,14 @@ public final class ClientSession {
     final ConcurrentHashMap<String, Long> pending = new ConcurrentHashMap<>(4);
 
     ClientSession(WebSocketConnection connection, String userId, String authSession, Set<String> groups,
-            String accessToken, long expiresAtMillis) {
+            String accessToken, long issuedAtMillis, long expiresAtMillis) {
         this.connection = connection;
         this.userId = userId;
         this.authSession = authSession;
         this.groups = groups;
         this.accessToken = accessToken;
         this.expiresAtMillis = expiresAtMillis;
+        this.issuedAtMillis = issuedAtMillis;
         this.correlationId = connection.id();
     }
 

@@ -289,6 +289,7 @@ public class CommandHandler {
             }
             s.accessToken = token;
             s.expiresAtMillis = jwt.getExpirationTime() * 1000;
+            s.issuedAtMillis = jwt.getIssuedAtTime() * 1000;
             ObjectNode ack = Frames.ack(id);
             ack.put("expiresAt", Instant.ofEpochSecond(jwt.getExpirationTime()).toString());
             sender.send(s, ack);

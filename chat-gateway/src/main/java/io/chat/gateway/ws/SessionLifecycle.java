@@ -9,6 +9,7 @@ import io.chat.gateway.fanout.RoomIndex;
 import io.chat.gateway.messaging.Outbound;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -53,8 +54,10 @@ public class SessionLifecycle {
     MeterRegistry metrics;
 
     private volatile boolean draining;
+    private volatile boolean started;
 
     void onStart(@Observes StartupEvent event) {
+        started = true;
         Gauge.builder("chat_gateway_connections", registry, SessionRegistry::count).description("open WebSocket connections")
                 .register(metrics);
         Gauge.builder("chat_gateway_users", registry, SessionRegistry::users).description("users with an open connection")
@@ -70,7 +73,7 @@ public class SessionLifecycle {
         JsonWebToken jwt = (JsonWebToken) identity.getPrincipal();
         String sid = jwt.getClaim("sid");
         ClientSession session = new ClientSession(connection, jwt.getSubject(), sid, Set.copyOf(jwt.getGroups()),
-                jwt.getRawToken(), jwt.getExpirationTime() * 1000);
+                jwt.getRawToken(), jwt.getIssuedAtTime() * 1000, jwt.getExpirationTime() * 1000);
         if (!registry.add(session, config.maxConnectionsPerUser())) {
             metrics.counter("chat_gateway_refused_connections_total", "reason", "per_user_cap").increment();
             return connection.close(TOO_MANY);
@@ -123,10 +126,15 @@ public class SessionLifecycle {
                 .subscribe().with(x -> { }, e -> LOG.warnf("presence signal not sent: %s", e.toString()));
     }
 
-    /** Closes every socket of the user (or only those of one login session) with 4001. */
-    public void revoke(String userId, String authSession) {
+    /**
+     * Closes with 4001 the user's sockets (or those of one login session) whose token was issued
+     * before the revocation; a socket opened with a token issued after it (a new login) stays.
+     */
+    public void revoke(String userId, String authSession, Instant revokedAt) {
+        long cutoff = revokedAt == null ? Long.MAX_VALUE : revokedAt.toEpochMilli();
         for (ClientSession s : registry.sessionsOf(userId)) {
-            if (authSession == null || authSession.equals(s.authSession)) {
+            // iat has second precision: a token from the same second as the revocation counts as older
+            if ((authSession == null || authSession.equals(s.authSession)) && s.issuedAtMillis <= cutoff) {
                 s.connection.close(TOKEN_EXPIRED).subscribe().with(x -> { }, e -> { });
             }
         }
@@ -161,15 +169,30 @@ public class SessionLifecycle {
     /** Renews this replica's presence leases: one signal for all its sockets. */
     @Scheduled(every = "${chat.gateway.heartbeat-interval:10s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void heartbeat() {
-        if (!draining) {
+        if (started && !draining) {
             outbound.signal(config.id(), EventTypes.SIGNAL_HEARTBEAT,
                     new PresenceSignal(null, config.id(), null, null, null, null, null, null))
                     .subscribe().with(x -> { }, e -> LOG.warnf("heartbeat not sent: %s", e.toString()));
         }
     }
 
-    /** Drain on shutdown: refuse new sockets, close the open ones with 1001 so clients reconnect elsewhere. */
+    /**
+     * Drain at the start of shutdown (the pre-shutdown delay, while readiness already reports DOWN and
+     * before the HTTP server stops): refuse new sockets, close the open ones with 1001 so that clients
+     * reconnect to another replica.
+     */
+    void onShutdownRequested(@Observes ShutdownDelayInitiatedEvent event) {
+        drain();
+    }
+
     void onStop(@Observes ShutdownEvent event) {
+        drain();
+    }
+
+    private void drain() {
+        if (draining) {
+            return;
+        }
         draining = true;
         List<Uni<Void>> closing = registry.all().stream().map(s -> s.connection.close(GOING_AWAY)
                 .onFailure().recoverWithNull()).toList();
