@@ -46,6 +46,7 @@ set_env() {
 service_port() {
   case "$1" in
     chat-gateway) echo $((PORT_BASE + 0)) ;;
+    chat-gateway-2) echo $((PORT_BASE + 10)) ;;
     auth-service) echo $((PORT_BASE + 1)) ;;
     message-service) echo $((PORT_BASE + 2)) ;;
     presence-service) echo $((PORT_BASE + 3)) ;;

@@ -47,9 +47,10 @@ build() {
 
 start_one() {
   local svc=$1 port; port=$(service_port "$svc")
+  local module=${svc%-2}  # chat-gateway-2 is a second replica of chat-gateway
   if pid_alive "$svc"; then return 0; fi
   port_open "$port" && die "port $port for $svc is taken by a process this project did not start"
-  local heap=384m; [ "$svc" = chat-gateway ] && heap=1g
+  local heap=384m; [ "$module" = chat-gateway ] && heap=1g
   (
     set -a
     source "$STATE/env.sh"
@@ -66,16 +67,21 @@ start_one() {
     export PRESENCE_SERVICE_URL="http://127.0.0.1:$(service_port presence-service)"
     export NOTIFICATION_SERVICE_URL="http://127.0.0.1:$(service_port notification-service)"
     export PUBLIC_BASE_URL="http://localhost:$(service_port chat-gateway)"
-    export CHAT_ALLOWED_ORIGINS="http://localhost:$(service_port chat-gateway),http://127.0.0.1:$(service_port chat-gateway)"
+    export CHAT_ALLOWED_ORIGINS="http://localhost:$(service_port chat-gateway),http://127.0.0.1:$(service_port chat-gateway),http://localhost:$(service_port chat-gateway-2),http://127.0.0.1:$(service_port chat-gateway-2)"
     # unique per process: presence leases are per gateway id, so a restart must not reuse the old one
     export GATEWAY_ID="gw-$CHAT_ENV-$(date +%s)-$RANDOM"
     exec java -Xms64m -Xmx$heap -XX:+UseG1GC --add-opens java.base/java.lang=ALL-UNNAMED \
-      ${CHAT_JAVA_OPTS:-} -jar "$ROOT/$svc/target/quarkus-app/quarkus-run.jar"
+      ${CHAT_JAVA_OPTS:-} -jar "$ROOT/$module/target/quarkus-app/quarkus-run.jar"
   ) >"$LOGS/$svc.log" 2>&1 &
   echo $! >"$PIDS/$svc.pid"
 }
 
 ready() { curl -fsS -m 2 "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1; }
+
+# The test environment runs a second gateway replica, so that cross-replica delivery and drain are tested.
+replicas() {
+  if [ "$CHAT_ENV" = test ]; then echo "${SERVICES[@]} chat-gateway-2"; else echo "${SERVICES[@]}"; fi
+}
 
 start_all() {
   pick_java
@@ -84,8 +90,8 @@ start_all() {
   local svc
   # auth-service first: the others fetch its public keys
   start_one auth-service
-  for svc in message-service presence-service notification-service chat-gateway; do start_one "$svc"; done
-  for svc in "${SERVICES[@]}"; do
+  for svc in $(replicas); do [ "$svc" = auth-service ] || start_one "$svc"; done
+  for svc in $(replicas); do
     local port; port=$(service_port "$svc")
     local i
     for ((i = 0; i < 240; i++)); do
@@ -95,13 +101,13 @@ start_all() {
     done
     ready "$port" || die "$svc is not ready after 120 s; see $LOGS/$svc.log"
   done
-  log "all five services are ready ($CHAT_ENV)"
+  log "all services are ready ($CHAT_ENV): $(replicas)"
 }
 
 stop_all() {
   local svc
   # the gateway first, so that it drains its sockets (1001) while the rest still runs
-  for svc in chat-gateway auth-service message-service presence-service notification-service; do
+  for svc in chat-gateway chat-gateway-2 auth-service message-service presence-service notification-service; do
     local f="$PIDS/$svc.pid"
     [ -f "$f" ] || continue
     local pid; pid=$(cat "$f")
