@@ -49,6 +49,7 @@ start_one() {
   local svc=$1 port; port=$(service_port "$svc")
   local module=${svc%-2}  # chat-gateway-2 is a second replica of chat-gateway
   if pid_alive "$svc"; then return 0; fi
+  ulimit -n 65536 2>/dev/null || true # the gateway holds tens of thousands of sockets
   port_open "$port" && die "port $port for $svc is taken by a process this project did not start"
   local heap=384m; [ "$module" = chat-gateway ] && heap=1g
   (
