@@ -22,6 +22,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class SettingsAndPrivacyTest extends NotificationTestBase {
 
     @Test
+    void everyForgedOrInvalidTokenIsRefusedWith401() {
+        String user = id("u");
+        io.chat.testsupport.TokenAttacks.all(user).forEach((attack, token) ->
+                given().auth().oauth2(token).get("/api/notifications").then().statusCode(401));
+        given().queryParam("access_token", TestTokens.forUser(user)).get("/api/notifications").then().statusCode(401);
+        // the same request with a valid token passes, so the refusals above are the tokens' doing
+        given().auth().oauth2(TestTokens.forUser(user)).get("/api/notifications").then().statusCode(200);
+    }
+
+    @Test
     void settingsHaveDefaultsAndAreValidatedFieldByField() {
         String bob = id("bob");
         String token = TestTokens.forUser(bob);

@@ -124,6 +124,17 @@ class PresenceQueryTest {
     }
 
     @Test
+    void everyForgedOrInvalidTokenIsRefusedWith401() {
+        String caller = id("u");
+        io.chat.testsupport.TokenAttacks.all(caller).forEach((attack, token) ->
+                given().auth().oauth2(token).queryParam("users", caller).get("/api/presence").then().statusCode(401));
+        given().queryParam("access_token", TestTokens.forUser(caller)).queryParam("users", caller).get("/api/presence")
+                .then().statusCode(401);
+        // and the same request with a valid token passes, so the refusals above are the tokens' doing
+        given().auth().oauth2(TestTokens.forUser(caller)).queryParam("users", caller).get("/api/presence").then().statusCode(200);
+    }
+
+    @Test
     void theQueryIsCappedAndAuthenticated() {
         String caller = id("u");
         String many = IntStream.range(0, 101).mapToObj(i -> "u" + i).collect(Collectors.joining(","));
