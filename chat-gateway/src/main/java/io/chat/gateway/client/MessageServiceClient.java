@@ -32,7 +32,7 @@ public class MessageServiceClient {
     void init() {
         URI uri = URI.create(config.services().message());
         host = uri.getHost();
-        port = uri.getPort();
+        port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
         client = WebClient.create(vertx, new WebClientOptions().setMaxPoolSize(50).setKeepAlive(true));
     }
 

@@ -72,7 +72,8 @@ public class ApiProxy {
 
     private void route(String prefix, String url) {
         URI uri = URI.create(url);
-        routes.put(prefix, SocketAddress.inetSocketAddress(uri.getPort(), uri.getHost()));
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        routes.put(prefix, SocketAddress.inetSocketAddress(port, uri.getHost()));
     }
 
     SocketAddress target(String path) {
