@@ -57,4 +57,14 @@ export CHAT_GATEWAY_PID_FILE="$PIDS/chat-gateway.pid"
 maven "$LOGS/maven-e2e.log" -pl e2e-tests -Pe2e test \
   || die "end-to-end tests failed (full log: $LOGS/maven-e2e.log; service logs: $LOGS/)"
 
+log "browser tests (Playwright driving Debian's Chromium)"
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing Debian's chromium"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+fi
+command -v npm >/dev/null 2>&1 || die "npm is needed for the browser tests: apt-get install npm"
+(cd "$ROOT/e2e-tests/browser" && npm ci --no-audit --no-fund --loglevel=error && npm test) \
+  || die "browser tests failed (screenshots: e2e-tests/browser/target/screenshots/)"
+
 log "all tests passed in $(( $(date +%s) - started )) s"

@@ -227,7 +227,11 @@ function addRoom(room) {
 
 async function refreshRoom(id) {
   try {
-    const room = addRoom(await client.getRoom(id));
+    const fresh = await client.getRoom(id);
+    // a refresh never moves the client's seq tracking: messages reach it through events and sync,
+    // and the server's lastSeq would make messages still in flight look already seen
+    delete fresh.lastSeq;
+    const room = addRoom(fresh);
     renderRooms();
     if (id === ui.current) {
       renderHeader();
@@ -470,7 +474,7 @@ function appendAll(node, ...children) {
 }
 
 function tickText(status) {
-  return { queued: '🕓', sending: '🕓', failed: '⚠', sent: '✓', delivered: '✓✓', read: '✓✓' }[status] || '';
+  return { queued: 'pending', sending: 'sending', failed: 'not sent', sent: '✓', delivered: '✓✓', read: '✓✓' }[status] || '';
 }
 
 function reactionsNode(m) {
@@ -556,8 +560,10 @@ function renderPending(entry) {
 function onMessage({ room, message, own }) {
   let r = ui.rooms.get(room);
   if (!r) {
-    refreshRoom(room);
+    // keep the placeholder in the list so its unread count survives until the room's details arrive
     r = { id: room, unread: 0 };
+    ui.rooms.set(room, r);
+    refreshRoom(room);
   }
   r.lastMessage = message;
   if (room === ui.current) {

@@ -74,6 +74,8 @@ class HandshakeTest {
                 .options("/api/rooms").then().header("Access-Control-Allow-Origin", equalTo("http://localhost:8080"));
         given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
                 .options("/api/rooms").then().header("Access-Control-Allow-Origin", nullValue());
-        given().get("/api/nothing-here").then().statusCode(404).body("code", equalTo("not_found"));
+        given().get("/api/nothing-here").then().statusCode(404).body("code", equalTo("not_found"))
+                .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("script-src 'self'"))
+                .header("X-Content-Type-Options", equalTo("nosniff"));
     }
 }

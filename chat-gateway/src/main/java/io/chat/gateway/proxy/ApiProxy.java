@@ -36,8 +36,10 @@ public class ApiProxy {
         GatewayConfig.Services s = config.services();
         route("/api/auth", s.auth());
         route("/api/users", s.auth());
+        route("/api/admin", s.auth());
         route("/api/rooms", s.message());
         route("/api/sync", s.message());
+        route("/api/messages", s.message());
         route("/api/search", s.message());
         route("/api/support", s.message());
         route("/api/presence", s.presence());

@@ -1,0 +1,320 @@
+// The web client in a real browser (Debian's Chromium, headless, driven by playwright-core) against the
+// running system: CHAT_GATEWAY_URL (scripts/test.sh passes it; default the test env's gateway).
+// Every user is fresh (random names), so the tests can run against a system that already has data.
+// Screenshots of the main screens go to target/screenshots/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const BASE = (process.env.CHAT_GATEWAY_URL || 'http://127.0.0.1:18080').replace(/\/$/, '');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'target', 'screenshots');
+const WAIT = 20_000;
+
+let browser;
+
+before(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+// ------------------------------------------------------------------ helpers
+
+function uniqueName(prefix) {
+  return (prefix + '_' + randomUUID().slice(0, 8)).toLowerCase();
+}
+
+async function api(method, p, body, token) {
+  const res = await fetch(BASE + p, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** A fresh user registered and logged in over REST (the browser logs in with the same password). */
+async function apiUser(prefix) {
+  const username = uniqueName(prefix);
+  const password = 'pw-' + randomUUID();
+  const reg = await api('POST', '/api/auth/register', { username, password, displayName: prefix });
+  assert.equal(reg.status, 201, 'register: ' + JSON.stringify(reg.body));
+  const login = await api('POST', '/api/auth/login', { username, password });
+  assert.equal(login.status, 200, 'login: ' + JSON.stringify(login.body));
+  return { username, password, userId: login.body.userId, accessToken: login.body.accessToken };
+}
+
+async function directRoom(a, b) {
+  const res = await api('POST', '/api/rooms', { kind: 'direct', members: [b.userId] }, a.accessToken);
+  assert.ok(res.status === 201 || res.status === 200, 'create room: ' + JSON.stringify(res.body));
+  return res.body.id;
+}
+
+/** A browser context (its own storage: one user) with the page open and watched for script errors and dialogs. */
+async function openPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, ...options });
+  const page = await context.newPage();
+  page.errors = [];
+  page.dialogs = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) {
+      page.errors.push(m.text());
+    }
+  });
+  page.on('dialog', async (d) => {
+    page.dialogs.push(d.type() + ':' + d.message());
+    await d.dismiss();
+  });
+  await page.goto(BASE + '/');
+  return { context, page };
+}
+
+async function uiLogin(page, user) {
+  await page.getByTestId('login-username').fill(user.username);
+  await page.getByTestId('login-password').fill(user.password);
+  await page.getByTestId('login-submit').click();
+  await waitOnline(page);
+}
+
+async function waitOnline(page) {
+  await page.locator('#app').waitFor({ state: 'visible', timeout: WAIT });
+  await page.waitForFunction(() => globalThis.chatApp?.client.state === 'online', null, { timeout: WAIT });
+}
+
+async function openRoomInList(page, roomId) {
+  const item = page.locator(`#rooms li[data-room-id="${roomId}"] button`);
+  await item.waitFor({ timeout: WAIT });
+  await item.click();
+  await page.waitForFunction((id) => globalThis.chatApp.ui.current === id
+    && !/Loading/.test(document.querySelector('#history-top').textContent), roomId, { timeout: WAIT });
+}
+
+async function sendInUi(page, text) {
+  await page.getByTestId('composer').fill(text);
+  await page.getByTestId('composer').press('Enter');
+}
+
+/** The texts of the open room's messages, top to bottom. */
+function texts(page) {
+  return page.locator('#message-list > li [data-testid=message-text]').allTextContents();
+}
+
+function message(page, text) {
+  return page.locator('#message-list > li', { has: page.locator('[data-testid=message-text]', { hasText: text }) });
+}
+
+function shot(page, name) {
+  return page.screenshot({ path: path.join(SHOTS, name + '.png'), fullPage: false });
+}
+
+// ------------------------------------------------------------------ tests
+
+test('two users chat in real time both ways; typing shows on the other side', async () => {
+  const bob = await apiUser('bob');
+  const a = await openPage();
+  const b = await openPage();
+  try {
+    // alice registers through the UI
+    await a.page.getByRole('tab', { name: 'Create account' }).click();
+    const alice = { username: uniqueName('alice'), password: 'pw-' + randomUUID() };
+    await a.page.getByTestId('register-username').fill(alice.username);
+    await a.page.getByTestId('register-display-name').fill('Alice');
+    await a.page.getByTestId('register-password').fill(alice.password);
+    await shot(a.page, '01-register');
+    await a.page.getByTestId('register-submit').click();
+    await waitOnline(a.page);
+    assert.equal(await a.page.getByTestId('me').textContent(), alice.username);
+
+    await uiLogin(b.page, bob);
+
+    // alice starts a direct conversation with bob, found by username
+    await a.page.getByTestId('new-room').click();
+    await a.page.getByTestId('new-room-who').fill(bob.username);
+    await a.page.locator(`[data-testid=user-result][data-username="${bob.username}"]`).click({ timeout: WAIT });
+    await a.page.getByTestId('new-room-create').click();
+    await a.page.waitForFunction(() => !!globalThis.chatApp.ui.current, null, { timeout: WAIT });
+    const roomId = await a.page.evaluate(() => globalThis.chatApp.ui.current);
+
+    await sendInUi(a.page, 'hello bob');
+    // alice's own message goes from pending to stored (acked with a seq)
+    await message(a.page, 'hello bob').and(a.page.locator('[data-seq="1"]')).waitFor({ timeout: WAIT });
+    assert.equal(await message(a.page, 'hello bob').getAttribute('data-status'), 'sent');
+
+    // bob: the new room appears live in his list with an unread badge and the last message
+    const bobRoom = b.page.locator(`#rooms li[data-room-id="${roomId}"]`);
+    await bobRoom.getByTestId('unread').waitFor({ timeout: WAIT });
+    assert.equal(await bobRoom.getByTestId('room-last').textContent(), 'hello bob');
+    await shot(b.page, '02-rooms-unread');
+    await openRoomInList(b.page, roomId);
+    assert.deepEqual(await texts(b.page), ['hello bob']);
+
+    // bob types: alice sees it; bob answers: alice gets it live
+    await b.page.getByTestId('composer').pressSequentially('hi al', { delay: 30 });
+    await a.page.getByTestId('typing').filter({ hasText: 'is typing' }).waitFor({ timeout: WAIT });
+    await shot(a.page, '03-typing');
+    await b.page.getByTestId('composer').pressSequentially('ice!', { delay: 10 });
+    await b.page.getByTestId('composer').press('Enter');
+    await message(a.page, 'hi alice!').waitFor({ timeout: WAIT });
+    // the typing line clears when the message arrives
+    await a.page.waitForFunction(() => document.querySelector('#typing').textContent === '', null, { timeout: WAIT });
+
+    // and back again
+    await sendInUi(a.page, 'how are you?');
+    await message(b.page, 'how are you?').waitFor({ timeout: WAIT });
+    assert.deepEqual(await texts(a.page), ['hello bob', 'hi alice!', 'how are you?']);
+    assert.deepEqual(await texts(b.page), ['hello bob', 'hi alice!', 'how are you?']);
+    assert.doesNotMatch(await a.page.locator('#message-list').textContent(), /null|undefined/);
+    // presence dots: bob is online in alice's list and conversation header
+    await a.page.locator(`#rooms li[data-room-id="${roomId}"] .dot.online`).waitFor({ timeout: WAIT });
+    await a.page.locator('#conv-presence.online').waitFor({ timeout: WAIT });
+    const seqs = await b.page.locator('#message-list > li').evaluateAll((lis) => lis.map((li) => Number(li.dataset.seq)));
+    assert.deepEqual(seqs, [1, 2, 3]);
+    await shot(a.page, '04-conversation');
+    await shot(b.page, '05-conversation-other-side');
+    assert.deepEqual([...a.page.errors, ...b.page.errors], [], 'no script errors, no CSP violations');
+  } finally {
+    await a.context.close();
+    await b.context.close();
+  }
+});
+
+test('after a reload the history comes back and scrolling up pages older messages', async () => {
+  const alice = await apiUser('alice');
+  const carol = await apiUser('carol');
+  const roomId = await directRoom(alice, carol);
+  for (let i = 1; i <= 45; i++) { // seeded through the REST send fallback
+    const r = await api('POST', `/api/rooms/${roomId}/messages`, { clientMsgId: 'seed-' + i, text: 'history ' + i }, alice.accessToken);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  const { context, page } = await openPage();
+  try {
+    await uiLogin(page, alice);
+    await openRoomInList(page, roomId);
+    let shown = await texts(page);
+    assert.equal(shown.length, 30, 'the newest page');
+    assert.equal(shown.at(-1), 'history 45');
+
+    await page.reload();
+    await waitOnline(page);
+    // the address keeps the open room; the session survives the reload (tab storage)
+    await page.waitForFunction(() => document.querySelectorAll('#message-list > li').length === 30, null, { timeout: WAIT });
+    shown = await texts(page);
+    assert.equal(shown[0], 'history 16');
+    assert.equal(shown.at(-1), 'history 45');
+
+    // scrolling to the top loads the older page, keeping order
+    await page.locator('#messages').evaluate((box) => { box.scrollTop = 0; });
+    await page.waitForFunction(() => document.querySelectorAll('#message-list > li').length === 45, null, { timeout: WAIT });
+    shown = await texts(page);
+    assert.deepEqual(shown, Array.from({ length: 45 }, (_, i) => 'history ' + (i + 1)));
+    assert.match(await page.getByTestId('history-top').textContent(), /Beginning/);
+    await shot(page, '06-history');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('offline: messages are queued and shown pending, then delivered exactly once and in order', async () => {
+  const alice = await apiUser('alice');
+  const bob = await apiUser('bob');
+  const roomId = await directRoom(alice, bob);
+  const a = await openPage();
+  const b = await openPage();
+  try {
+    await uiLogin(a.page, alice);
+    await uiLogin(b.page, bob);
+    await openRoomInList(a.page, roomId);
+    await openRoomInList(b.page, roomId);
+    await sendInUi(a.page, 'before going offline');
+    await message(b.page, 'before going offline').waitFor({ timeout: WAIT });
+
+    await a.context.setOffline(true);
+    await a.page.locator('#banner[data-state=offline]').waitFor({ timeout: WAIT });
+    const queued = ['offline one', 'offline two', 'offline three'];
+    for (const t of queued) {
+      await sendInUi(a.page, t);
+    }
+    for (const t of queued) {
+      const li = message(a.page, t);
+      await li.waitFor({ timeout: WAIT });
+      assert.equal(await li.getAttribute('data-status'), 'queued', t + ' is pending');
+      assert.equal(await li.getAttribute('data-seq'), null, t + ' has no seq yet');
+    }
+    assert.match(await a.page.getByTestId('banner').textContent(), /3 messages queued/);
+    // persisted: the outbox survives in the browser's storage
+    const persisted = await a.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('chat.outbox.v1.'))
+      .flatMap((k) => JSON.parse(localStorage.getItem(k))).map((e) => e.text));
+    assert.deepEqual(persisted, queued);
+    await shot(a.page, '07-offline-queued');
+    // nothing reached bob meanwhile
+    assert.deepEqual(await texts(b.page), ['before going offline']);
+
+    await a.context.setOffline(false);
+    await a.page.locator('#banner').waitFor({ state: 'hidden', timeout: WAIT });
+    for (const t of queued) {
+      await message(a.page, t).and(a.page.locator('[data-status=sent]')).waitFor({ timeout: WAIT });
+    }
+    await b.page.waitForFunction(() => document.querySelectorAll('#message-list > li').length === 4, null, { timeout: WAIT });
+    const expected = ['before going offline', ...queued];
+    assert.deepEqual(await texts(b.page), expected);
+    assert.deepEqual(await texts(a.page), expected);
+    // the store holds each exactly once, in order (seq 1..4)
+    const page = await api('GET', `/api/rooms/${roomId}/messages?limit=50`, undefined, alice.accessToken);
+    assert.deepEqual(page.body.items.map((m) => [m.seq, m.text]), expected.map((t, i) => [i + 1, t]));
+    assert.equal(await a.page.evaluate(() => globalThis.chatApp.client.outbox.size), 0);
+    assert.deepEqual([...a.page.errors, ...b.page.errors], []);
+  } finally {
+    await a.context.close();
+    await b.context.close();
+  }
+});
+
+test('a message with HTML shows as literal text and runs nothing (phone-sized screen)', async () => {
+  const alice = await apiUser('alice');
+  const bob = await apiUser('bob');
+  const roomId = await directRoom(alice, bob);
+  const a = await openPage();
+  const b = await openPage({ viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true });
+  try {
+    await uiLogin(a.page, alice);
+    await uiLogin(b.page, bob);
+    await shot(b.page, '08-phone-rooms');
+    await openRoomInList(a.page, roomId);
+    await openRoomInList(b.page, roomId);
+    const payload = '<img src=x onerror=alert(1)>';
+    const payload2 = '<script>window.__pwned = 1</script><b>bold?</b>';
+    await sendInUi(a.page, payload);
+    await sendInUi(a.page, payload2);
+    for (const p of [a.page, b.page]) {
+      await message(p, 'bold?').waitFor({ timeout: WAIT });
+      assert.deepEqual(await texts(p), [payload, payload2]);
+      assert.equal(await p.locator('#message-list img, #message-list script, #message-list b').count(), 0);
+      assert.equal(await p.locator('#rooms img').count(), 0);
+      assert.equal(await p.evaluate(() => globalThis.__pwned), undefined);
+    }
+    await a.page.waitForTimeout(500); // an onerror would have fired by now
+    assert.deepEqual([...a.page.dialogs, ...b.page.dialogs], [], 'no alert ran');
+    await shot(b.page, '09-phone-conversation-xss-as-text');
+    assert.deepEqual([...a.page.errors, ...b.page.errors], []);
+  } finally {
+    await a.context.close();
+    await b.context.close();
+  }
+});
