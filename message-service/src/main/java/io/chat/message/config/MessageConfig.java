@@ -25,4 +25,12 @@ public interface MessageConfig {
     /** Rows published per outbox batch. */
     @WithDefault("500")
     int outboxBatch();
+
+    /** How often the retention job looks for expired messages (rooms with a TTL). */
+    @WithDefault("60s")
+    Duration retentionInterval();
+
+    /** Messages tombstoned per retention transaction; a run repeats batches until none is left or 20 ran. */
+    @WithDefault("500")
+    int retentionBatch();
 }

@@ -7,6 +7,7 @@ import io.chat.contracts.ErrorCodes;
 import io.chat.contracts.EventTypes;
 import io.chat.message.service.Caller;
 import io.chat.message.service.ChatException;
+import io.chat.message.service.MessageChanges;
 import io.chat.message.service.MessageService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -32,6 +33,8 @@ public class CommandConsumer {
     ObjectMapper json;
     @Inject
     MessageService messages;
+    @Inject
+    MessageChanges changes;
     @Inject
     MeterRegistry registry;
 
@@ -69,7 +72,12 @@ public class CommandConsumer {
         return switch (type) {
             case EventTypes.MESSAGE_SEND -> messages.send(caller, c.room(), c.clientMsgId(), c.text(), c.replyTo(),
                     c.threadRoot(), c.origin()).replaceWithVoid();
-            // NOT IMPLEMENTED YET (issue 4): edit, delete, reactions and receipts are answered honestly as unsupported.
+            case EventTypes.MESSAGE_EDIT -> changes.edit(caller, c.room(), c.msgId(), c.text(), c.origin()).replaceWithVoid();
+            case EventTypes.MESSAGE_DELETE -> changes.delete(caller, c.room(), c.msgId(), c.origin()).replaceWithVoid();
+            case EventTypes.REACTION_ADD -> changes.react(caller, c.room(), c.msgId(), c.emoji(), true, c.origin()).replaceWithVoid();
+            case EventTypes.REACTION_REMOVE -> changes.react(caller, c.room(), c.msgId(), c.emoji(), false, c.origin()).replaceWithVoid();
+            case EventTypes.RECEIPT_DELIVERED -> changes.receipt(caller, c.room(), c.seq(), false, c.origin()).replaceWithVoid();
+            case EventTypes.RECEIPT_READ -> changes.receipt(caller, c.room(), c.seq(), true, c.origin()).replaceWithVoid();
             default -> Uni.createFrom().failure(new ChatException(ErrorCodes.UNKNOWN_TYPE,
                     "command " + type + " is not supported by this message-service version"));
         };

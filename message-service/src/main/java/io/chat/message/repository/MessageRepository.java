@@ -60,6 +60,69 @@ public class MessageRepository {
                 });
     }
 
+    /** The message, row-locked for a change (edit, delete) until the transaction ends. */
+    public Uni<MessageEvent> lockById(SqlClient db, UUID room, UUID msgId) {
+        return db.preparedQuery("select " + MESSAGE_COLUMNS + " from messages where room_id = $1 and id = $2 for update")
+                .execute(Tuple.of(room, msgId)).map(MessageRepository::first);
+    }
+
+    /** Replaces the text and keeps the previous one in the edit history. */
+    public Uni<MessageEvent> edit(SqlClient db, UUID msgId, String previousText, String text, OffsetDateTime at) {
+        return db.preparedQuery("insert into message_edits (msg_id, edited_at, previous_text) values ($1, $2, $3)")
+                .execute(Tuple.of(msgId, at, previousText))
+                .flatMap(x -> db.preparedQuery("update messages set text = $2, edited_at = $3 where id = $1 returning " + MESSAGE_COLUMNS)
+                        .execute(Tuple.of(msgId, text, at)))
+                .map(MessageRepository::first);
+    }
+
+    /**
+     * Turns messages into tombstones: text, edit history, reactions and pins go, room and seq stay
+     * (so seq stays gap-free for sync). {@code newSender} replaces the author when not null (erasure).
+     *
+     * @return the tombstones, for message.deleted events
+     */
+    public Uni<List<MessageEvent>> tombstone(SqlClient db, UUID[] msgIds, String newSender) {
+        return db.preparedQuery("delete from message_edits where msg_id = any($1)").execute(Tuple.of((Object) msgIds))
+                .flatMap(x -> db.preparedQuery("delete from reactions where msg_id = any($1)").execute(Tuple.of((Object) msgIds)))
+                .flatMap(x -> db.preparedQuery("delete from pins where msg_id = any($1)").execute(Tuple.of((Object) msgIds)))
+                .flatMap(x -> db.preparedQuery("update messages set text = null, deleted = true, mentions = '{}', "
+                        // the idempotency key must stay unique once every erased author is 'deleted'
+                        + "sender = coalesce($2, sender), client_msg_id = case when $2 is null then client_msg_id else id::text end "
+                        + "where id = any($1) returning " + MESSAGE_COLUMNS)
+                        .execute(Tuple.of(msgIds, newSender)))
+                .map(MessageRepository::all);
+    }
+
+    /** Users holding {@code emoji} on the message, first reaction first. */
+    public Uni<List<String>> reactionUsers(SqlClient db, UUID msgId, String emoji) {
+        return db.preparedQuery("select user_id from reactions where msg_id = $1 and emoji = $2 order by created_at, user_id")
+                .execute(Tuple.of(msgId, emoji)).map(rows -> {
+                    List<String> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getString(0)));
+                    return out;
+                });
+    }
+
+    /** emoji → users for each of the messages, in one query (history pages show reactions). */
+    public Uni<java.util.Map<UUID, java.util.Map<String, List<String>>>> reactionsOf(SqlClient db, UUID[] msgIds) {
+        if (msgIds.length == 0) {
+            return Uni.createFrom().item(java.util.Map.of());
+        }
+        return db.preparedQuery("select msg_id, emoji, user_id from reactions where msg_id = any($1) order by msg_id, emoji, created_at, user_id")
+                .execute(Tuple.of((Object) msgIds)).map(rows -> {
+                    java.util.Map<UUID, java.util.Map<String, List<String>>> out = new java.util.HashMap<>();
+                    rows.forEach(r -> out.computeIfAbsent(r.getUUID(0), k -> new java.util.LinkedHashMap<>())
+                            .computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getString(2)));
+                    return out;
+                });
+    }
+
+    /** The thread: the root's replies in seq order after {@code after}. */
+    public Uni<List<MessageEvent>> thread(SqlClient db, UUID room, UUID root, long after, int limit) {
+        return db.preparedQuery("select " + MESSAGE_COLUMNS + " from messages where room_id = $1 and thread_root = $2 and seq > $3 "
+                + "order by seq limit $4").execute(Tuple.of(room, root, after, limit)).map(MessageRepository::all);
+    }
+
     static MessageEvent first(RowSet<Row> rows) {
         return rows.size() == 0 ? null : Rows.message(rows.iterator().next());
     }

@@ -1,11 +1,16 @@
 package io.chat.message.rest;
 
 import io.chat.message.service.ChatException;
+import io.chat.message.service.MessageChanges;
 import io.chat.message.service.MessageService;
+import io.chat.message.service.MessageViews;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,6 +27,10 @@ import java.util.Map;
 public class MessageResource {
     @Inject
     MessageService messages;
+    @Inject
+    MessageChanges changes;
+    @Inject
+    MessageViews views;
     @Inject
     CurrentCaller caller;
 
@@ -72,15 +81,60 @@ public class MessageResource {
         int size = Limits.page(limit, 50);
         boolean backwards = before != null || after == null;
         Long from = !backwards ? null : before != null ? before : Long.valueOf(Long.MAX_VALUE);
-        return messages.page(caller.get(), room, backwards ? null : after, from, size).map(items -> {
+        return messages.page(caller.get(), room, backwards ? null : after, from, size).flatMap(items -> views.withReactions(items).map(withReactions -> {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("items", items);
+            out.put("items", withReactions);
             if (items.size() == size) {
                 String next = backwards ? "b:" + items.get(0).seq() : "a:" + items.get(items.size() - 1).seq();
                 out.put("next", Base64.getUrlEncoder().withoutPadding().encodeToString(next.getBytes(StandardCharsets.UTF_8)));
             }
             return out;
-        });
+        }));
+    }
+
+    public record EditMessage(String text) {
+    }
+
+    /** REST form of message.edit: author only; answers what the command's ack carries. */
+    @PATCH
+    @Path("/{msgId}")
+    public Uni<Map<String, Object>> edit(@PathParam("room") String room, @PathParam("msgId") String msgId, EditMessage body) {
+        return changes.edit(caller.get(), room, msgId, body == null ? null : body.text(), null);
+    }
+
+    /** REST form of message.delete: the author or a moderator; the message becomes a tombstone. */
+    @DELETE
+    @Path("/{msgId}")
+    public Uni<Map<String, Object>> delete(@PathParam("room") String room, @PathParam("msgId") String msgId) {
+        return changes.delete(caller.get(), room, msgId, null);
+    }
+
+    /** REST form of reaction.add ({@code emoji} URL-encoded in the path). */
+    @PUT
+    @Path("/{msgId}/reactions/{emoji}")
+    public Uni<Map<String, Object>> react(@PathParam("room") String room, @PathParam("msgId") String msgId,
+            @PathParam("emoji") String emoji) {
+        return changes.react(caller.get(), room, msgId, emoji, true, null);
+    }
+
+    @DELETE
+    @Path("/{msgId}/reactions/{emoji}")
+    public Uni<Map<String, Object>> unreact(@PathParam("room") String room, @PathParam("msgId") String msgId,
+            @PathParam("emoji") String emoji) {
+        return changes.react(caller.get(), room, msgId, emoji, false, null);
+    }
+
+    @GET
+    @Path("/{msgId}/thread")
+    public Uni<MessageViews.Thread> thread(@PathParam("room") String room, @PathParam("msgId") String msgId,
+            @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+        return views.thread(caller.get(), room, msgId, cursor, Limits.page(limit, 50));
+    }
+
+    @GET
+    @Path("/{msgId}/history")
+    public Uni<Map<String, Object>> history(@PathParam("room") String room, @PathParam("msgId") String msgId) {
+        return views.history(caller.get(), room, msgId);
     }
 
 }

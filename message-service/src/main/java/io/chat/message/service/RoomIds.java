@@ -25,4 +25,19 @@ final class RoomIds {
             throw ChatException.badRequest(field, field + " is not a message id");
         }
     }
+
+    static UUID message(String id) {
+        if (id == null) {
+            throw ChatException.badRequest("msgId", "msgId is required");
+        }
+        return optionalMessage("msgId", id);
+    }
+
+    static UUID cursorId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (RuntimeException e) {
+            throw ChatException.badRequest("cursor", "invalid cursor");
+        }
+    }
 }

@@ -45,8 +45,9 @@ public class RoomService {
     OutboxRelay relay;
 
     /** A room as the API shows it. */
-    public record RoomView(String id, String kind, String name, String status, List<Member> members, Instant createdAt,
-            long lastSeq, Long unread, MessageEvent lastMessage) {
+    /** retentionSeconds null means permanent. */
+    public record RoomView(String id, String kind, String name, String status, String createdBy, List<Member> members,
+            Instant createdAt, long lastSeq, Long retentionSeconds, Long unread, MessageEvent lastMessage) {
     }
 
     public record Created(RoomView room, boolean existed) {
@@ -114,21 +115,23 @@ public class RoomService {
     public Uni<RoomView> get(Caller caller, String roomId) {
         UUID room = RoomIds.parse(roomId);
         return rooms.access(pool, room, caller.userId(), false).flatMap(access -> {
-            RoomPolicy.requireRead(access, caller);
+            RoomPolicy.require(RoomPolicy.Op.VIEW, access, caller);
             return view(pool, room);
         });
     }
 
-    private Uni<RoomView> view(io.vertx.mutiny.sqlclient.SqlClient db, UUID room) {
-        return db.preparedQuery("select id, kind, name, status, created_at, last_seq from rooms where id = $1")
+    Uni<RoomView> view(io.vertx.mutiny.sqlclient.SqlClient db, UUID room) {
+        return db.preparedQuery("select id, kind, name, status, created_by, created_at, last_seq, retention_seconds from rooms where id = $1")
                 .execute(Tuple.of(room)).flatMap(rows -> {
                     Row r = rows.iterator().next();
                     return rooms.members(db, room).map(members -> new RoomView(r.getUUID("id").toString(), r.getString("kind"),
-                            r.getString("name"), r.getString("status"), members, Rows.instant(r.getOffsetDateTime("created_at")),
-                            r.getLong("last_seq"), null, null));
+                            r.getString("name"), r.getString("status"), r.getString("created_by"), members,
+                            Rows.instant(r.getOffsetDateTime("created_at")), r.getLong("last_seq"), r.getLong("retention_seconds"),
+                            null, null));
                 });
     }
 
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Page(List<RoomView> items, String next) {
     }
 
@@ -148,7 +151,8 @@ public class RoomService {
                 throw ChatException.badRequest("cursor", "invalid cursor");
             }
         }
-        String sql = "select r.id, r.kind, r.name, r.status, r.created_at, r.last_seq, r.last_activity_at, m.read_seq, "
+        String sql = "select r.id, r.kind, r.name, r.status, r.created_by, r.created_at, r.last_seq, r.retention_seconds, "
+                + "r.last_activity_at, m.read_seq, "
                 + "lm.seq as lm_seq, lm.id as lm_id, lm.sender as lm_sender, lm.text as lm_text, lm.ts as lm_ts, "
                 + "lm.client_msg_id as lm_cmid, lm.reply_to as lm_reply, lm.thread_root as lm_thread, lm.mentions as lm_mentions, "
                 + "lm.edited_at as lm_edited, lm.deleted as lm_deleted "
@@ -174,7 +178,8 @@ public class RoomService {
                             r.getBoolean("lm_deleted") ? Boolean.TRUE : null);
                     long lastSeq = r.getLong("last_seq");
                     items.add(new RoomView(id.toString(), r.getString("kind"), r.getString("name"), r.getString("status"),
-                            members.getOrDefault(id, List.of()), Rows.instant(r.getOffsetDateTime("created_at")), lastSeq,
+                            r.getString("created_by"), members.getOrDefault(id, List.of()),
+                            Rows.instant(r.getOffsetDateTime("created_at")), lastSeq, r.getLong("retention_seconds"),
                             Math.max(0, lastSeq - r.getLong("read_seq")), last));
                 }
                 String next = null;
@@ -188,7 +193,7 @@ public class RoomService {
         });
     }
 
-    private Uni<Map<UUID, List<Member>>> membersOf(UUID[] ids) {
+    Uni<Map<UUID, List<Member>>> membersOf(UUID[] ids) {
         if (ids.length == 0) {
             return Uni.createFrom().item(Map.of());
         }
