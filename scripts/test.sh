@@ -45,6 +45,9 @@ log "module tests (./mvnw install)"
 maven "$LOGS/maven-install.log" install || die "module tests failed (full log: $LOGS/maven-install.log)"
 
 log "starting the five services for the end-to-end tests"
+# a bootstrap admin name fresh for this run (the test databases are new each run; it is granted on registration)
+export CHAT_AUTH_BOOTSTRAP_ADMINS="ci_admin_$(openssl rand -hex 4)"
+export CHAT_TEST_ADMIN="$CHAT_AUTH_BOOTSTRAP_ADMINS"
 bash "$ROOT/scripts/services.sh" start test
 
 log "end-to-end tests"

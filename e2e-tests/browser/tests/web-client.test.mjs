@@ -318,3 +318,63 @@ test('a message with HTML shows as literal text and runs nothing (phone-sized sc
     await b.context.close();
   }
 });
+
+test('support: a customer opens support, staff answers from the console and closes it, the customer sees it closed', async () => {
+  // staff is granted by an administrator through the real API; scripts/test.sh names a fresh bootstrap admin per run
+  const adminName = process.env.CHAT_TEST_ADMIN;
+  assert.ok(adminName, 'CHAT_TEST_ADMIN must name the bootstrap admin of the system under test (scripts/test.sh sets it)');
+  const adminPassword = 'pw-' + randomUUID();
+  const reg = await api('POST', '/api/auth/register', { username: adminName, password: adminPassword });
+  assert.equal(reg.status, 201, 'the bootstrap admin registers once per system: ' + JSON.stringify(reg.body));
+  const admin = (await api('POST', '/api/auth/login', { username: adminName, password: adminPassword })).body;
+  const staff = await apiUser('staff');
+  const grant = await api('PUT', `/api/admin/users/${staff.userId}/roles/staff`, undefined, admin.accessToken);
+  assert.equal(grant.status, 204, 'grant staff: ' + JSON.stringify(grant.body));
+  const customer = await apiUser('customer');
+
+  const c = await openPage({ viewport: { width: 390, height: 760 } });
+  await c.page.goto(BASE + '/?mode=support');
+  const s = await openPage();
+  s.page.removeAllListeners('dialog');
+  s.page.on('dialog', (d) => d.accept()); // "Close this support conversation?"
+  try {
+    await uiLogin(c.page, customer); // the support widget opens the customer's support room by itself
+    await c.page.waitForFunction(() => globalThis.chatApp.ui.rooms.get(globalThis.chatApp.ui.current)?.kind === 'support',
+      null, { timeout: WAIT });
+    const roomId = await c.page.evaluate(() => globalThis.chatApp.ui.current);
+    await sendInUi(c.page, 'my order never arrived');
+    await message(c.page, 'my order never arrived').and(c.page.locator('[data-seq="1"]')).waitFor({ timeout: WAIT });
+
+    // staff finds it in the console queue and answers
+    await uiLogin(s.page, staff);
+    await s.page.getByTestId('nav-staff').click();
+    const queued = s.page.locator(`#support-rooms li[data-room-id="${roomId}"] button`);
+    await queued.waitFor({ timeout: WAIT });
+    await shot(s.page, '10-staff-console');
+    await queued.click();
+    await s.page.waitForFunction((id) => globalThis.chatApp.ui.current === id, roomId, { timeout: WAIT });
+    await message(s.page, 'my order never arrived').waitFor({ timeout: WAIT });
+    await sendInUi(s.page, 'sorry about that, a new one is on its way');
+    await message(s.page, 'sorry about that').and(s.page.locator('[data-seq="2"]')).waitFor({ timeout: WAIT });
+
+    // the customer sees the answer live
+    await message(c.page, 'sorry about that, a new one is on its way').waitFor({ timeout: WAIT });
+
+    // staff closes it; the customer sees it closed and can no longer write
+    await s.page.getByTestId('close-support').click();
+    await c.page.getByTestId('closed-note').waitFor({ state: 'visible', timeout: WAIT });
+    assert.equal(await c.page.locator('#composer-text').isDisabled(), true, 'a closed support room is read-only');
+    await shot(c.page, '11-support-closed-customer');
+    const closed = await api('GET', `/api/rooms/${roomId}`, undefined, customer.accessToken);
+    assert.equal(closed.body.status, 'closed');
+    // and the server refuses writes, whatever the client does
+    const refused = await api('POST', `/api/rooms/${roomId}/messages`, { clientMsgId: 'after-close', text: 'hello?' },
+      customer.accessToken);
+    assert.equal(refused.status, 403);
+    assert.deepEqual(c.page.errors, []);
+    assert.deepEqual(s.page.errors, []);
+  } finally {
+    await c.context.close();
+    await s.context.close();
+  }
+});

@@ -28,12 +28,15 @@ class NoSecretsInRepositoryTest {
             "AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|xox[baprs]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{16,}"
                     + "|AIza[0-9A-Za-z_-]{35}");
     /**
-     * In configuration files: a password/secret/key/token setting with a literal value (not ${...}, not $VAR, not
-     * empty). Quarkus config expressions, environment references and generated files are the allowed forms.
+     * In configuration files: a password/secret/key/token setting with a literal value (not ${...}, not $VAR, not a
+     * {@code <placeholder>}, not empty). Quarkus config expressions, environment references and generated files are the allowed forms.
      */
     static final Pattern CONFIG_SECRET = Pattern.compile(
-            "(?im)^[^#\\n]*?(password|passwd|secret|private[-_.]?key|api[-_.]?key|access[-_.]?token|client[-_.]?secret)"
-                    + "[a-z0-9_-]*[\"']?\\s*[=:]\\s*[\"']?([^\\s\"'$#{][^\\s\"']{3,})");
+            // the setting's own name (start of line, name characters only, so never inside a ${...} value), then a
+            // literal value on the same line
+            "(?im)^[ \\t-]*[\"']?[a-z0-9_.-]*?(password|passwd|secret|private[-_.]?key|api[-_.]?key|access[-_.]?token|client[-_.]?secret)"
+                    // keys naming a reference (Kubernetes secretName, secretKeyRef) hold no secret themselves
+                    + "(?![a-z0-9_-]*(?:name|ref)[\"']?[ \\t]*[=:])[a-z0-9_-]*[\"']?[ \\t]*[=:][ \\t]*[\"']?([^\\s\"'$#{<][^\\s\"']{3,})");
 
     @Test
     void noPrivateKeysOrHardCodedSecretsAreCommitted() throws Exception {
@@ -71,6 +74,12 @@ class NoSecretsInRepositoryTest {
         assertTrue(scan("x.properties", "# password=example\nquarkus.datasource.password=\n").isEmpty());
         assertTrue(scan("x.sh", "PGPASSWORD=\"$CHAT_AUTH_DB_PASSWORD\" psql\n").isEmpty());
         assertTrue(scan("x.properties", "chat.auth.password.memory-kib=19456\n").isEmpty(), "not a secret: a hashing parameter");
+        assertTrue(scan("x.yml", "  POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?set it in .env}\n").isEmpty(), "a compose reference");
+        assertTrue(scan("x.yml", "secrets:\n  jwt_signing_key:\n    file: ./keys/k.pem\n").isEmpty(), "a secret's name, no value");
+        assertTrue(!scan("x.yml", "  POSTGRES_PASSWORD: hunter2hunter2\n").isEmpty(), "a literal compose value");
+        assertTrue(scan("x.yaml", "          secret:\n            secretName: auth-signing-key\n").isEmpty(), "a reference");
+        assertTrue(scan("x.yaml", "  CHAT_AUTH_DB_PASSWORD: <password of role chat_auth>\n").isEmpty(), "a placeholder");
+        assertTrue(!scan(".env.example", "REDIS_PASSWORD=replace-me\n").isEmpty(), "placeholders are values too");
         assertTrue(scan("Keys.java", "if (pem.contains(\"BEGIN EC PRIVATE KEY\")) {").isEmpty());
     }
 
