@@ -246,6 +246,30 @@ class ProtocolConformanceE2ETest {
         }
     }
 
+    @Test
+    void aRevokedMembershipStopsEventsAndCommandsWithinSeconds() {
+        Chat.User owner = Chat.newUser("pc_owner");
+        Chat.User kicked = Chat.newUser("pc_kicked");
+        String group = Chat.post(owner, "/api/rooms", Map.of("kind", "group", "name", "team", "members", List.of(kicked.userId())))
+                .then().statusCode(201).extract().path("id");
+        try (WsClient o = connect(owner); WsClient k = connect(kicked)) {
+            o.send("{\"type\":\"message.send\",\"id\":\"g-1\",\"room\":\"" + group + "\",\"clientMsgId\":\"g-1\",\"text\":\"welcome\"}");
+            assertEquals("ack", o.answerTo("g-1", WAIT).path("type").asText());
+            k.await(f -> "message.new".equals(f.path("type").asText()) && group.equals(f.path("room").asText()), WAIT);
+
+            io.restassured.RestAssured.given().auth().oauth2(owner.accessToken())
+                    .delete(Chat.HTTP + "/api/rooms/" + group + "/members/" + kicked.userId()).then().statusCode(204);
+            k.await(f -> "member.left".equals(f.path("type").asText()) && group.equals(f.path("room").asText()), WAIT);
+
+            o.send("{\"type\":\"message.send\",\"id\":\"g-2\",\"room\":\"" + group + "\",\"clientMsgId\":\"g-2\",\"text\":\"after you left\"}");
+            assertEquals("ack", o.answerTo("g-2", WAIT).path("type").asText());
+            assertTrue(k.drain(Duration.ofSeconds(1)).stream().noneMatch(f -> "message.new".equals(f.path("type").asText())),
+                    "no event of the room after the membership was revoked");
+            k.send("{\"type\":\"message.send\",\"id\":\"g-3\",\"room\":\"" + group + "\",\"clientMsgId\":\"g-3\",\"text\":\"let me back\"}");
+            assertEquals("not_found", k.answerTo("g-3", WAIT).path("code").asText(), "commands are refused too");
+        }
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);
