@@ -125,7 +125,7 @@ function shot(page, name) {
 
 // ------------------------------------------------------------------ tests
 
-test('two users chat in real time both ways; typing shows on the other side', async () => {
+test('two users chat in real time both ways; typing and read ticks show on the other side', async () => {
   const bob = await apiUser('bob');
   const a = await openPage();
   const b = await openPage();
@@ -154,7 +154,12 @@ test('two users chat in real time both ways; typing shows on the other side', as
     await sendInUi(a.page, 'hello bob');
     // alice's own message goes from pending to stored (acked with a seq)
     await message(a.page, 'hello bob').and(a.page.locator('[data-seq="1"]')).waitFor({ timeout: WAIT });
-    assert.equal(await message(a.page, 'hello bob').getAttribute('data-status'), 'sent');
+    assert.match(await message(a.page, 'hello bob').getAttribute('data-status'), /^(sent|delivered)$/);
+    // bob's client holds it (online, room not opened yet): receipt.delivered gives alice ✓✓, not yet read
+    const helloTick = message(a.page, 'hello bob');
+    await helloTick.and(a.page.locator('[data-status=delivered]')).waitFor({ timeout: WAIT });
+    assert.equal(await helloTick.getByTestId('tick').textContent(), '✓✓');
+    assert.equal(await helloTick.locator('.tick.read').count(), 0);
 
     // bob: the new room appears live in his list with an unread badge and the last message
     const bobRoom = b.page.locator(`#rooms li[data-room-id="${roomId}"]`);
@@ -163,6 +168,13 @@ test('two users chat in real time both ways; typing shows on the other side', as
     await shot(b.page, '02-rooms-unread');
     await openRoomInList(b.page, roomId);
     assert.deepEqual(await texts(b.page), ['hello bob']);
+    // bob has the conversation open: receipt.read → alice sees the read tick
+    await helloTick.and(a.page.locator('[data-status=read]')).waitFor({ timeout: WAIT });
+    assert.equal(await helloTick.getByTestId('tick').textContent(), '✓✓');
+    assert.equal(await helloTick.locator('.tick.read').count(), 1);
+    // bob's own unread count went with it (his read pointer, as the server keeps it)
+    const bobRooms = await api('GET', '/api/rooms', undefined, bob.accessToken);
+    assert.equal(bobRooms.body.items.find((r) => r.id === roomId).unread, 0);
 
     // bob types: alice sees it; bob answers: alice gets it live
     await b.page.getByTestId('composer').pressSequentially('hi al', { delay: 30 });
@@ -177,6 +189,8 @@ test('two users chat in real time both ways; typing shows on the other side', as
     // and back again
     await sendInUi(a.page, 'how are you?');
     await message(b.page, 'how are you?').waitFor({ timeout: WAIT });
+    // bob is looking at the conversation: read at once
+    await message(a.page, 'how are you?').and(a.page.locator('[data-status=read]')).waitFor({ timeout: WAIT });
     assert.deepEqual(await texts(a.page), ['hello bob', 'hi alice!', 'how are you?']);
     assert.deepEqual(await texts(b.page), ['hello bob', 'hi alice!', 'how are you?']);
     assert.doesNotMatch(await a.page.locator('#message-list').textContent(), /null|undefined/);
@@ -244,6 +258,8 @@ test('offline: messages are queued and shown pending, then delivered exactly onc
     await openRoomInList(b.page, roomId);
     await sendInUi(a.page, 'before going offline');
     await message(b.page, 'before going offline').waitFor({ timeout: WAIT });
+    // acknowledged on alice's side too (bob can see it before her ack arrives): nothing left in her outbox
+    await message(a.page, 'before going offline').and(a.page.locator('[data-seq="1"]')).waitFor({ timeout: WAIT });
 
     await a.context.setOffline(true);
     await a.page.locator('#banner[data-state=offline]').waitFor({ timeout: WAIT });
@@ -269,7 +285,7 @@ test('offline: messages are queued and shown pending, then delivered exactly onc
     await a.context.setOffline(false);
     await a.page.locator('#banner').waitFor({ state: 'hidden', timeout: WAIT });
     for (const t of queued) {
-      await message(a.page, t).and(a.page.locator('[data-status=sent]')).waitFor({ timeout: WAIT });
+      await message(a.page, t).and(a.page.locator('[data-seq]')).waitFor({ timeout: WAIT });
     }
     await b.page.waitForFunction(() => document.querySelectorAll('#message-list > li').length === 4, null, { timeout: WAIT });
     const expected = ['before going offline', ...queued];
@@ -313,6 +329,153 @@ test('a message with HTML shows as literal text and runs nothing (phone-sized sc
     assert.deepEqual([...a.page.dialogs, ...b.page.dialogs], [], 'no alert ran');
     await shot(b.page, '09-phone-conversation-xss-as-text');
     assert.deepEqual([...a.page.errors, ...b.page.errors], []);
+  } finally {
+    await a.context.close();
+    await b.context.close();
+  }
+});
+
+test('group and channel: edit, delete, reaction, reply, thread, pin, search, joining from discovery, notification settings', async () => {
+  const alice = await apiUser('alice');
+  const bob = await apiUser('bob');
+  const a = await openPage();
+  const b = await openPage();
+  a.page.removeAllListeners('dialog');
+  a.page.on('dialog', async (d) => { // "Delete this message for everyone?"
+    a.page.dialogs.push(d.type() + ':' + d.message());
+    await d.accept();
+  });
+  const tag = randomUUID().slice(0, 8);
+  try {
+    await uiLogin(a.page, alice);
+    await uiLogin(b.page, bob);
+
+    // alice creates a group with bob, found by username; it appears live in bob's list
+    await a.page.getByTestId('new-room').click();
+    await a.page.getByTestId('new-room-kind').selectOption('group');
+    await a.page.getByTestId('new-room-name').fill('Plans ' + tag);
+    await a.page.getByTestId('new-room-who').fill(bob.username);
+    await a.page.locator(`[data-testid=user-result][data-username="${bob.username}"]`).click({ timeout: WAIT });
+    await a.page.getByTestId('new-room-create').click();
+    await a.page.waitForFunction(() => globalThis.chatApp.ui.rooms.get(globalThis.chatApp.ui.current)?.kind === 'group',
+      null, { timeout: WAIT });
+    const groupId = await a.page.evaluate(() => globalThis.chatApp.ui.current);
+    assert.equal(await a.page.getByTestId('conv-title').textContent(), 'Plans ' + tag);
+    await sendInUi(a.page, 'the plna ' + tag);
+    await sendInUi(a.page, 'this one goes away');
+    await message(a.page, 'this one goes away').and(a.page.locator('[data-seq="2"]')).waitFor({ timeout: WAIT });
+    await openRoomInList(b.page, groupId);
+    assert.deepEqual(await texts(b.page), ['the plna ' + tag, 'this one goes away']);
+
+    // edit: alice fixes her typo, both sides show the new text marked edited
+    const fixed = 'the plan ' + tag + ' fixed';
+    await message(a.page, 'the plna').hover();
+    await message(a.page, 'the plna').getByTestId('action-edit').click();
+    assert.equal(await a.page.getByTestId('composer').inputValue(), 'the plna ' + tag);
+    await sendInUi(a.page, fixed);
+    for (const p of [a.page, b.page]) {
+      await message(p, fixed).locator('.edited').waitFor({ timeout: WAIT });
+    }
+    assert.deepEqual(await texts(b.page), [fixed, 'this one goes away']);
+
+    // delete: a tombstone on both sides (seq kept, text gone)
+    await message(a.page, 'this one goes away').hover();
+    await message(a.page, 'this one goes away').getByTestId('action-delete').click();
+    for (const p of [a.page, b.page]) {
+      await p.locator('#message-list > li.deleted[data-seq="2"]').waitFor({ timeout: WAIT });
+      assert.deepEqual(await texts(p), [fixed, 'Message deleted']);
+    }
+    const stored = await api('GET', `/api/rooms/${groupId}/messages`, undefined, bob.accessToken);
+    assert.equal(stored.body.items[1].deleted, true);
+    assert.ok(!stored.body.items[1].text, 'the tombstone has no text');
+
+    // reaction: bob's 👍 shows on alice's side
+    await message(b.page, fixed).hover();
+    await message(b.page, fixed).getByTestId('action-react').click();
+    const aliceReaction = message(a.page, fixed).locator('[data-testid=reaction][data-emoji="👍"][data-count="1"]');
+    await aliceReaction.waitFor({ timeout: WAIT });
+    assert.equal(await aliceReaction.getAttribute('data-mine'), 'false');
+    await message(b.page, fixed).locator('[data-testid=reaction][data-mine=true]').waitFor({ timeout: WAIT });
+
+    // reply: bob answers quoting alice's message
+    await message(b.page, fixed).hover();
+    await message(b.page, fixed).getByTestId('action-reply').click();
+    await sendInUi(b.page, 'sounds good ' + tag);
+    await message(a.page, 'sounds good').waitFor({ timeout: WAIT });
+    assert.match(await message(a.page, 'sounds good').locator('.quote').textContent(), new RegExp('the plan ' + tag));
+
+    // thread: bob replies in the thread of alice's message; alice opens the thread and sees it (GET …/thread)
+    await message(b.page, fixed).hover();
+    await message(b.page, fixed).getByTestId('action-thread').click();
+    await b.page.getByTestId('thread').waitFor({ timeout: WAIT });
+    await sendInUi(b.page, 'a detail for the thread');
+    await b.page.getByTestId('thread-list').locator('[data-testid=message-text]', { hasText: 'a detail for the thread' })
+      .waitFor({ timeout: WAIT });
+    const threaded = message(a.page, 'a detail for the thread');
+    await threaded.waitFor({ timeout: WAIT });
+    await threaded.locator('.thread-link').click();
+    const threadTexts = a.page.getByTestId('thread-list').locator('[data-testid=message-text]');
+    await a.page.waitForFunction(() => document.querySelectorAll('#thread-list > li').length === 2, null, { timeout: WAIT });
+    assert.deepEqual(await threadTexts.allTextContents(), [fixed, 'a detail for the thread']);
+    await shot(a.page, '12-group-edit-delete-reaction-thread');
+    for (const p of [a.page, b.page]) {
+      await p.locator('#thread-close').click();
+    }
+
+    // pin: alice (the group's owner) pins her message; bob sees it in the pins list
+    await message(a.page, fixed).hover();
+    await message(a.page, fixed).getByTestId('action-pin').click();
+    await a.page.getByTestId('toast').filter({ hasText: 'Message pinned.' }).waitFor({ timeout: WAIT });
+    await b.page.getByTestId('conv-pins').click();
+    await b.page.getByTestId('pins-list').getByTestId('pin').filter({ hasText: fixed }).waitFor({ timeout: WAIT });
+    await b.page.locator('#pins-dialog button[type=submit]').click();
+
+    // search: bob finds alice's message by a word of it
+    await b.page.getByTestId('conv-search').click();
+    await b.page.getByTestId('search-q').fill(tag + ' fixed');
+    await b.page.getByTestId('search-submit').click();
+    const hit = b.page.getByTestId('search-results').getByTestId('search-result');
+    await hit.first().waitFor({ timeout: WAIT });
+    assert.equal(await hit.count(), 1);
+    assert.match(await hit.textContent(), new RegExp(fixed));
+    assert.equal(await hit.getAttribute('data-room'), groupId);
+    await b.page.locator('#search-cancel').click();
+
+    // channel: alice creates one; bob finds it in the channel list and joins; his message reaches alice live
+    await a.page.getByTestId('new-room').click();
+    await a.page.getByTestId('new-room-kind').selectOption('channel');
+    await a.page.getByTestId('new-room-name').fill('News ' + tag);
+    await a.page.getByTestId('new-room-create').click();
+    await a.page.waitForFunction(() => globalThis.chatApp.ui.rooms.get(globalThis.chatApp.ui.current)?.kind === 'channel',
+      null, { timeout: WAIT });
+    const channelId = await a.page.evaluate(() => globalThis.chatApp.ui.current);
+    await b.page.getByTestId('new-room').click();
+    const listed = b.page.locator(`[data-testid=channel][data-room-id="${channelId}"]`);
+    await listed.waitFor({ timeout: WAIT });
+    assert.equal(await listed.getAttribute('data-joined'), 'false');
+    assert.match(await listed.textContent(), new RegExp('News ' + tag));
+    await shot(b.page, '13-channel-discovery');
+    await listed.getByTestId('channel-join').click();
+    await b.page.waitForFunction((id) => globalThis.chatApp.ui.current === id
+      && !/Loading/.test(document.querySelector('#history-top').textContent), channelId, { timeout: WAIT });
+    await sendInUi(b.page, 'glad to be here ' + tag);
+    await message(a.page, 'glad to be here').waitFor({ timeout: WAIT });
+    const channel = await api('GET', `/api/rooms/${channelId}`, undefined, alice.accessToken);
+    assert.deepEqual(channel.body.members.map((m) => m.userId).sort(), [alice.userId, bob.userId].sort());
+
+    // notification settings: bob wants every message of this channel and no email digest
+    await b.page.getByTestId('conv-settings').click();
+    await b.page.locator('#settings-form[data-state=ready]').waitFor({ timeout: WAIT });
+    await b.page.getByTestId('settings-room-level').selectOption('all');
+    await b.page.getByTestId('settings-email-digest').setChecked(false);
+    await b.page.getByTestId('settings-save').click();
+    await b.page.getByTestId('toast').filter({ hasText: 'Notification settings saved.' }).waitFor({ timeout: WAIT });
+    const settings = await api('GET', '/api/notification-settings', undefined, bob.accessToken);
+    assert.equal(settings.body.rooms?.[channelId]?.level, 'all', JSON.stringify(settings.body));
+    assert.equal(settings.body.emailDigest, false);
+
+    assert.deepEqual(a.page.dialogs, ['confirm:Delete this message for everyone?']);
+    assert.deepEqual([...a.page.errors, ...b.page.errors], [], 'no script errors, no CSP violations');
   } finally {
     await a.context.close();
     await b.context.close();

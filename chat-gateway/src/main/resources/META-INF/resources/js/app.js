@@ -13,7 +13,8 @@ const ui = {
   names: new Map(), // userId -> display name
   presence: new Map(), // userId -> status
   typing: new Map(), // `${room}|${user}` -> timer
-  receipts: new Map(), // room -> {delivered, read} (highest seq any other member confirmed)
+  receipts: new Map(), // room -> Map(userId -> {delivered, read}): pointers of the other members heard live
+  threadRoot: null, // msgId of the root whose thread panel is open
   bySeq: new Map(), // seq -> <li> of the open room
   oldestSeq: null,
   hasOlder: false,
@@ -36,6 +37,11 @@ function boot() {
   wireAuth();
   wireApp();
   client.on('state', renderBanner);
+  client.on('state', ({ state }) => {
+    if (state === State.ONLINE) {
+      scheduleRead(); // a read receipt that could not go out meanwhile
+    }
+  });
   client.on('message', onMessage);
   client.on('outbox', onOutbox);
   client.on('typing', onTyping);
@@ -46,7 +52,7 @@ function boot() {
     renderHeader();
   });
   client.on('message.edited', (e) => updateMessage(e.room, e.msgId, { text: e.text, editedAt: e.editedAt }));
-  client.on('message.deleted', (e) => updateMessage(e.room, e.msgId, { deleted: true, text: null }));
+  client.on('message.deleted', (e) => updateMessage(e.room, e.msgId, { deleted: true, text: null, reactions: undefined }));
   client.on('reaction.updated', onReaction);
   client.on('room.updated', (e) => refreshRoom(e.room));
   client.on('member.joined', (e) => refreshRoom(e.room));
@@ -200,6 +206,12 @@ async function loadRooms() {
   }
   renderRooms();
   loadPresence();
+  // what the room list shows has reached this device: delivered ticks for the senders
+  for (const r of ui.rooms.values()) {
+    if (r.unread && r.lastMessage && r.lastMessage.sender !== client.userId) {
+      client.markDelivered(r.id, r.lastMessage.seq);
+    }
+  }
 }
 
 function addRoom(room) {
@@ -487,6 +499,7 @@ function reactionsNode(m) {
     const mine = users.includes(client.userId);
     return el('button', {
       type: 'button', class: 'reaction' + (mine ? ' mine' : ''), title: users.map(displayName).join(', '),
+      'data-testid': 'reaction', dataset: { emoji, count: users.length, mine: String(mine) },
       on: { click: () => command(client.react(m.room, m.msgId, emoji, !mine), 'Reactions') },
     }, emoji + ' ' + users.length);
   }));
@@ -498,7 +511,11 @@ function actionsNode(m, own) {
     b('Reply', () => setContext({ mode: 'reply', message: m }), 'action-reply'),
     b('Thread', () => openThread(m.threadRoot || m.msgId), 'action-thread'),
     b('👍', () => command(client.react(m.room, m.msgId, '👍', true), 'Reactions'), 'action-react'),
-    b('Pin', () => command(client.pin(m.room, m.msgId), 'Pins'), 'action-pin'),
+    b('Pin', async () => {
+      if (await command(client.pin(m.room, m.msgId), 'Pinning') !== null) {
+        toast('Message pinned.');
+      }
+    }, 'action-pin'),
     own ? b('Edit', () => setContext({ mode: 'edit', message: m }), 'action-edit') : null,
     own ? b('Delete', () => {
       if (confirm('Delete this message for everyone?')) {
@@ -572,6 +589,7 @@ function onMessage({ room, message, own }) {
       $('#history-top').textContent = 'Beginning of the conversation';
     }
     renderMessage(message);
+    renderThreadReply(message);
     if (stick) {
       scrollToBottom();
     }
@@ -610,6 +628,11 @@ function onOutbox({ action, entry }) {
 }
 
 function updateMessage(room, msgId, patch) {
+  const r = ui.rooms.get(room);
+  if (r?.lastMessage?.msgId === msgId) {
+    r.lastMessage = { ...r.lastMessage, ...patch };
+    renderRooms();
+  }
   if (room !== ui.current) {
     return;
   }
@@ -618,12 +641,16 @@ function updateMessage(room, msgId, patch) {
     return;
   }
   Object.assign(m, patch);
-  const li = ui.bySeq.get(m.seq);
-  if (li) {
+  for (const li of messageNodes(msgId)) {
     li.classList.toggle('deleted', !!m.deleted);
     fillMessage(li, m, false);
     applyReceipt(li, m);
   }
+}
+
+/** The nodes showing one message: in the conversation and in the open thread panel. */
+function messageNodes(msgId) {
+  return document.querySelectorAll(`#message-list > li[data-msg-id="${cssEscape(msgId)}"], #thread-list > li[data-msg-id="${cssEscape(msgId)}"]`);
 }
 
 function onReaction(e) {
@@ -632,7 +659,11 @@ function onReaction(e) {
     return;
   }
   const reactions = { ...(Array.isArray(m.reactions) ? {} : m.reactions || {}) };
-  reactions[e.emoji] = e.users || [];
+  if (e.users?.length) {
+    reactions[e.emoji] = e.users;
+  } else {
+    delete reactions[e.emoji];
+  }
   updateMessage(e.room, e.msgId, { reactions });
 }
 
@@ -663,55 +694,82 @@ function renderTyping() {
   $('#typing').textContent = names.length ? names.join(', ') + (names.length === 1 ? ' is typing…' : ' are typing…') : '';
 }
 
+/**
+ * `receipt {room, user, delivered?, read?}`: another member's pointers move the ticks of my messages; my own
+ * (from this or another device) move the room's unread count.
+ */
 function onReceipt({ room, user, delivered, read }) {
   if (user === client.userId) {
-    if (read && ui.rooms.get(room)) {
-      ui.rooms.get(room).unread = Math.max(0, (ui.rooms.get(room).lastSeq || 0) - read);
+    const r = ui.rooms.get(room);
+    if (typeof read === 'number' && r) {
+      r.unread = room === ui.current ? 0 : Math.max(0, client.lastSeq(room) - read);
+      renderRooms();
     }
     return;
   }
-  const r = ui.receipts.get(room) || { delivered: 0, read: 0 };
-  r.delivered = Math.max(r.delivered, delivered || 0, read || 0);
-  r.read = Math.max(r.read, read || 0);
-  ui.receipts.set(room, r);
+  const byUser = ui.receipts.get(room) || new Map();
+  const p = byUser.get(user) || { delivered: 0, read: 0 };
+  p.read = Math.max(p.read, read || 0);
+  p.delivered = Math.max(p.delivered, delivered || 0, p.read); // read implies delivered
+  byUser.set(user, p);
+  ui.receipts.set(room, byUser);
   if (room === ui.current) {
-    for (const [seq, li] of ui.bySeq) {
-      if (seq <= r.delivered) {
-        applyReceipt(li, ui.messages.get(li.dataset.msgId));
-      }
+    for (const li of ui.bySeq.values()) {
+      applyReceipt(li, ui.messages.get(li.dataset.msgId));
     }
   }
 }
 
+/**
+ * The tick of one of my messages: `read` when every other member has read it, `delivered` when every other
+ * member's device has it (channels and rooms over 50 members: any other member), else `sent`. Pointers are
+ * only known from `receipt` events heard since this page loaded: the room details carry none (see the doc).
+ */
+function receiptStatus(m) {
+  const byUser = ui.receipts.get(m.room);
+  if (!byUser || !byUser.size) {
+    return 'sent';
+  }
+  const room = ui.rooms.get(m.room);
+  const others = (room?.members || []).map((x) => x.userId).filter((u) => u !== client.userId);
+  const any = !others.length || room.kind === 'channel' || others.length > 50;
+  const pointers = any ? [...byUser.values()] : others.map((u) => byUser.get(u) || { delivered: 0, read: 0 });
+  const reached = (key) => (any ? pointers.some((x) => x[key] >= m.seq) : pointers.every((x) => x[key] >= m.seq));
+  return reached('read') ? 'read' : reached('delivered') ? 'delivered' : 'sent';
+}
+
 function applyReceipt(li, m) {
-  if (!m || m.sender !== client.userId) {
+  if (!m || m.sender !== client.userId || !li.dataset.seq) {
     return;
   }
-  const r = ui.receipts.get(m.room);
-  const status = r && m.seq <= r.read ? 'read' : r && m.seq <= r.delivered ? 'delivered' : 'sent';
+  const status = receiptStatus(m);
   li.dataset.status = status;
   const tick = li.querySelector('.tick');
   if (tick) {
     tick.textContent = tickText(status);
     tick.setAttribute('aria-label', status);
+    tick.title = status;
     tick.classList.toggle('read', status === 'read');
   }
 }
 
-/** Read receipts for the open room while the page is visible, at most every 2 s. */
+/** A read receipt for the open room while the page is visible, 800 ms after the last reason to send one. */
 function scheduleRead() {
   if (!ui.current || document.visibilityState === 'hidden' || ui.readTimer) {
     return;
   }
-  ui.readTimer = setTimeout(() => {
+  ui.readTimer = setTimeout(async () => {
     ui.readTimer = null;
     const room = ui.current;
     const seq = client.lastSeq(room);
-    if (room && seq && seq > (ui.lastRead.get(room) || 0)) {
-      ui.lastRead.set(room, seq);
-      client.markRead(room, seq).catch(() => {
-        // not served by message-service yet (unknown_type): unread counts come back after a reload
-      });
+    if (!room || !seq || seq <= (ui.lastRead.get(room) || 0)) {
+      return;
+    }
+    try {
+      await client.markRead(room, seq);
+      ui.lastRead.set(room, Math.max(ui.lastRead.get(room) || 0, seq));
+    } catch {
+      // tried again when the next message arrives or the client is back online
     }
   }, 800);
 }
@@ -809,36 +867,62 @@ async function openThread(rootId) {
   const root = ui.messages.get(rootId);
   const list = clear($('#thread-list'));
   $('#thread-note').textContent = '';
+  ui.threadRoot = rootId;
   show($('#thread'));
+  $('#conversation').classList.add('thread-open');
   if (root) {
     setContext({ mode: 'thread', message: root });
   }
   const local = [root, ...[...ui.messages.values()].filter((m) => m.threadRoot === rootId)].filter(Boolean);
   local.forEach((m) => list.append(messageNode(m)));
   try {
-    const page = await client.thread(ui.current, rootId);
+    const room = ui.current;
+    const page = await client.thread(room, rootId);
+    if (ui.threadRoot !== rootId || ui.current !== room) {
+      return;
+    }
+    const head = page.root || root;
+    if (head && !root) {
+      ui.messages.set(head.msgId, head);
+      setContext({ mode: 'thread', message: head });
+    }
     clear(list);
-    [root, ...(page.items || [])].filter(Boolean).forEach((m) => list.append(messageNode(m)));
+    [head, ...(page.items || [])].filter(Boolean).forEach((m) => list.append(messageNode(ui.messages.get(m.msgId) || m)));
+    if (page.next) {
+      $('#thread-note').textContent = 'Older replies are in the conversation.';
+    }
   } catch (e) {
-    $('#thread-note').textContent = e.status === 404
-      ? 'Showing the replies loaded here; the full thread view is not served yet.' : 'Cannot load the thread: ' + e.message;
+    $('#thread-note').textContent = 'Cannot load the thread: ' + e.message;
+  }
+}
+
+/** A reply that arrives while its thread is open shows in the panel too. */
+function renderThreadReply(m) {
+  if (!ui.threadRoot || m.threadRoot !== ui.threadRoot || m.room !== ui.current) {
+    return;
+  }
+  const list = $('#thread-list');
+  if (!list.querySelector(`li[data-msg-id="${cssEscape(m.msgId)}"]`)) {
+    list.append(messageNode(m));
   }
 }
 
 function closeThread() {
+  ui.threadRoot = null;
   show($('#thread'), false);
+  $('#conversation').classList.remove('thread-open');
   if (ui.context?.mode === 'thread') {
     setContext(null);
   }
 }
 
-/** Runs a command whose server side may not exist yet, and says so plainly. */
+/** Runs a command or REST call; a failure becomes a toast and null (a 204 answers true). */
 async function command(promise, what) {
   try {
-    return await promise;
+    return (await promise) ?? true;
   } catch (e) {
     if (e.code === 'unknown_type' || e.status === 404 || e.status === 405) {
-      toast(what + ' is not available on this server yet.');
+      toast(what + ' is not available on this server.');
     } else {
       toast(what + ' failed: ' + (e.message || e.code));
     }
@@ -873,6 +957,7 @@ function wireNewRoom() {
     $('#new-room-error').textContent = '';
     syncKind();
     dialog.showModal();
+    loadChannels();
   });
   $('#new-room-cancel').addEventListener('click', () => dialog.close());
   form.who.addEventListener('input', () => {
@@ -922,21 +1007,49 @@ function wireNewRoom() {
       $('#new-room-error').textContent = e.message;
     }
   });
-  $('#join-channel').addEventListener('click', async () => {
-    const id = form.channel.value.trim();
-    if (!id) {
-      return;
+  $('#join-channel').addEventListener('click', () => joinChannel(form.channel.value.trim()));
+  $('#channel-more').addEventListener('click', () => loadChannels(channelCursor));
+}
+
+let channelCursor = null;
+
+/** Open channels anyone may join (`GET /api/rooms?discover=channels`), with Join or Open. */
+async function loadChannels(cursor) {
+  const list = $('#channel-list');
+  if (!cursor) {
+    clear(list);
+  }
+  $('#channel-note').textContent = 'Loading channels…';
+  try {
+    const page = await client.discoverChannels(cursor || undefined);
+    for (const c of page.items || []) {
+      const joined = c.joined || ui.rooms.has(c.id);
+      list.append(el('li', { 'data-testid': 'channel', dataset: { roomId: c.id, joined: String(joined) } },
+        el('span', {}, c.name || 'channel', el('span', { class: 'muted' }, ' · ' + c.memberCount + ' member' + (c.memberCount === 1 ? '' : 's'))),
+        el('button', { type: 'button', class: 'link', 'data-testid': 'channel-join', on: { click: () => joinChannel(c.id, joined) } },
+          joined ? 'Open' : 'Join')));
     }
-    try {
-      await client.joinChannel(id);
-      dialog.close();
-      await refreshRoom(id);
-      openRoom(id);
-    } catch (e) {
-      $('#new-room-error').textContent = e.status === 404
-        ? 'Joining channels is not available on this server yet (or there is no such channel).' : e.message;
+    channelCursor = page.next || null;
+    show($('#channel-more'), !!channelCursor);
+    $('#channel-note').textContent = list.firstChild ? '' : 'No channels yet.';
+  } catch (e) {
+    $('#channel-note').textContent = 'Cannot list channels: ' + e.message;
+  }
+}
+
+async function joinChannel(id, joined = false) {
+  if (!id) {
+    return;
+  }
+  try {
+    if (!joined) {
+      addRoom(await client.joinChannel(id));
     }
-  });
+    $('#new-room-dialog').close();
+    openRoom(id);
+  } catch (e) {
+    $('#new-room-error').textContent = e.status === 404 ? 'There is no such channel.' : 'Cannot join: ' + e.message;
+  }
 }
 
 // ------------------------------------------------------------------ support
@@ -998,8 +1111,7 @@ async function loadSupportRooms() {
       $('#staff-note').textContent = 'No open support conversations.';
     }
   } catch (e) {
-    $('#staff-note').textContent = e.status === 404
-      ? 'The support queue is not served by this server yet.' : 'Cannot load the support queue: ' + e.message;
+    $('#staff-note').textContent = 'Cannot load the support queue: ' + e.message;
   }
 }
 
@@ -1033,7 +1145,7 @@ function wireSearch() {
     try {
       const page = await client.search(form.q.value.trim(), { room: form.here.checked ? ui.current : undefined });
       for (const m of page.items || []) {
-        list.append(el('li', {}, el('button', { type: 'button', class: 'link', on: { click: () => {
+        list.append(el('li', { 'data-testid': 'search-result', dataset: { room: m.room, msgId: m.msgId } }, el('button', { type: 'button', class: 'link', on: { click: () => {
           dialog.close();
           if (m.room !== ui.current) {
             openRoom(m.room);
@@ -1044,7 +1156,7 @@ function wireSearch() {
       }
       $('#search-note').textContent = list.firstChild ? '' : 'No results.';
     } catch (e) {
-      $('#search-note').textContent = e.status === 404 ? 'Search is not available on this server yet.' : e.message;
+      $('#search-note').textContent = 'Search failed: ' + e.message;
     }
   });
 }
@@ -1058,10 +1170,20 @@ async function showPins() {
   $('#pins-dialog').showModal();
   try {
     const page = await client.pins(ui.current);
-    (page.items || []).forEach((m) => list.append(el('li', {}, displayName(m.sender) + ': ' + (m.text || ''))));
+    for (const p of page.items || []) {
+      const m = p.message || p;
+      list.append(el('li', { 'data-testid': 'pin', dataset: { msgId: m.msgId } },
+        el('strong', {}, displayName(m.sender) + ': '), m.deleted ? 'Message deleted' : m.text || '',
+        el('span', { class: 'muted' }, ' · pinned by ' + displayName(p.pinnedBy) + ' ' + time(p.pinnedAt)),
+        ' ', el('button', { type: 'button', class: 'link', on: { click: async () => {
+          if (await command(client.unpin(ui.current, m.msgId), 'Unpinning') !== null) {
+            showPins();
+          }
+        } } }, 'Unpin')));
+    }
     $('#pins-note').textContent = list.firstChild ? '' : 'Nothing pinned.';
   } catch (e) {
-    $('#pins-note').textContent = e.status === 404 ? 'Pins are not available on this server yet.' : e.message;
+    $('#pins-note').textContent = 'Cannot load the pins: ' + e.message;
   }
 }
 
@@ -1071,8 +1193,10 @@ function wireSettings() {
   let current = null;
   $('#conv-settings').addEventListener('click', async () => {
     $('#settings-note').textContent = 'Loading…';
+    form.dataset.state = 'loading';
     dialog.showModal();
     try {
+      current = null;
       current = await client.notificationSettings();
       form.level.value = current.level || '';
       form.roomLevel.value = current.rooms?.[ui.current]?.level || '';
@@ -1080,32 +1204,60 @@ function wireSettings() {
       form.emailDigest.checked = !!current.emailDigest;
       form.dndUntil.value = current.dndUntil ? toLocalInput(current.dndUntil) : '';
       $('#settings-note').textContent = '';
+      form.dataset.state = 'ready';
     } catch (e) {
       $('#settings-note').textContent = 'Cannot load settings: ' + e.message;
+      form.dataset.state = 'error';
     }
   });
   $('#settings-cancel').addEventListener('click', () => dialog.close());
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const rooms = { ...(current?.rooms || {}) };
+    if (!current) {
+      $('#settings-note').textContent = 'The settings are not loaded: nothing saved (a save replaces them all).';
+      return;
+    }
+    const rooms = { ...(current.rooms || {}) };
     if (ui.current) {
       if (form.roomLevel.value) {
         rooms[ui.current] = { ...(rooms[ui.current] || {}), level: form.roomLevel.value };
-      } else {
-        delete rooms[ui.current];
+      } else if (rooms[ui.current]) {
+        const { level, ...rest } = rooms[ui.current];
+        if (Object.keys(rest).length) {
+          rooms[ui.current] = rest;
+        } else {
+          delete rooms[ui.current];
+        }
       }
     }
-    const body = {
-      ...(current || {}), level: form.level.value || null, readReceipts: form.readReceipts.checked,
-      emailDigest: form.emailDigest.checked, dndUntil: form.dndUntil.value ? new Date(form.dndUntil.value).toISOString() : null, rooms,
-    };
+    const body = { ...(current || {}), readReceipts: form.readReceipts.checked, emailDigest: form.emailDigest.checked, rooms };
+    // a PUT replaces the settings: what the form clears is left out
+    delete body.level;
+    delete body.dndUntil;
+    if (form.level.value) {
+      body.level = form.level.value;
+    }
+    if (form.dndUntil.value) {
+      body.dndUntil = new Date(form.dndUntil.value).toISOString();
+    }
+    const receiptsChanged = (current?.readReceipts !== false) !== form.readReceipts.checked;
     try {
       current = await client.saveNotificationSettings(body);
-      dialog.close();
-      toast('Notification settings saved.');
     } catch (e) {
       $('#settings-note').textContent = 'Not saved: ' + e.message;
+      return;
     }
+    if (receiptsChanged) {
+      // message-service decides who sees my read pointer; notification-service only stores the preference
+      try {
+        await client.setReceiptPrivacy(!form.readReceipts.checked);
+      } catch (e) {
+        $('#settings-note').textContent = 'Saved, but hiding read receipts failed: ' + e.message;
+        return;
+      }
+    }
+    dialog.close();
+    toast('Notification settings saved.');
   });
 }
 

@@ -332,7 +332,12 @@ export class ChatClient {
     return page;
   }
 
-  // Waiting on message-service (see docs/web-client.md): these answer 404 until it serves them.
+  /** Open channels anyone may join, newest first: `{items:[{id, name, createdAt, memberCount, joined}], next?}`. */
+  discoverChannels(cursor) {
+    return this.api('GET', '/api/rooms' + qs({ discover: 'channels', cursor, limit: 50 }));
+  }
+
+  /** Joins a channel (adding yourself is how a channel is joined). */
   joinChannel(room) {
     return this.api('POST', '/api/rooms/' + enc(room) + '/members', { userId: this.userId });
   }
@@ -349,6 +354,7 @@ export class ChatClient {
     return this.api('GET', '/api/support/rooms' + qs({ status, cursor }));
   }
 
+  /** `{items:[{message, pinnedBy, pinnedAt}]}` */
   pins(room) {
     return this.api('GET', '/api/rooms/' + enc(room) + '/pins');
   }
@@ -361,12 +367,22 @@ export class ChatClient {
     return this.api('DELETE', '/api/rooms/' + enc(room) + '/pins/' + enc(msgId));
   }
 
-  thread(room, msgId) {
-    return this.api('GET', '/api/rooms/' + enc(room) + '/messages/' + enc(msgId) + '/thread');
+  /** `{root, items:[replies by seq], next?}` */
+  thread(room, msgId, cursor) {
+    return this.api('GET', '/api/rooms/' + enc(room) + '/messages/' + enc(msgId) + '/thread' + qs({ cursor }));
   }
 
   search(q, { room, cursor, limit = 20 } = {}) {
     return this.api('GET', '/api/search' + qs({ q, room, cursor, limit }));
+  }
+
+  /** Whether this user's read pointer is hidden from the other members (message-service keeps it). */
+  receiptPrivacy() {
+    return this.api('GET', '/api/rooms/receipt-privacy');
+  }
+
+  setReceiptPrivacy(readReceiptsPrivate) {
+    return this.api('PUT', '/api/rooms/receipt-privacy', { readReceiptsPrivate: !!readReceiptsPrivate });
   }
 
   // Users, presence, notifications (auth-, presence-, notification-service)
@@ -621,6 +637,7 @@ export class ChatClient {
     this.attempt = 0;
     this.setState(State.ONLINE);
     this.scheduleFlush(0);
+    this.flushDelivered();
   }
 
   /** Sends a command frame and waits for its ack (resolves with it) or error (rejects with a ChatError). */
@@ -935,20 +952,60 @@ export class ChatClient {
     return this.command({ type: on ? 'reaction.add' : 'reaction.remove', room, msgId, emoji });
   }
 
-  /** Tells the room's members this user has read everything up to `seq` (their read ticks). */
+  /**
+   * Tells the room's members this user has read everything up to `seq` (their read ticks; `read` implies
+   * `delivered`). Over the socket when online, else over REST (`POST /api/rooms/{id}/receipts`).
+   */
   markRead(room, seq) {
-    return this.command({ type: 'receipt.read', room, seq });
+    return this.receipt(room, 'read', seq);
   }
 
+  /** Confirms this device holds everything up to `seq` (debounced, batched per room; see scheduleDelivered). */
+  markDelivered(room, seq) {
+    const st = this.track(room, 0);
+    st.deliveredWanted = Math.max(st.deliveredWanted || 0, seq || 0);
+    this.scheduleDelivered(room);
+  }
+
+  receipt(room, kind, seq) {
+    if (this.route() === 'ws') {
+      return this.command({ type: 'receipt.' + kind, room, seq });
+    }
+    return this.api('POST', '/api/rooms/' + enc(room) + '/receipts', { [kind]: seq });
+  }
+
+  /** `receipt.delivered` for rooms that got messages from others, 500 ms after the last one arrived. */
   scheduleDelivered(room) {
     (this.deliveredRooms ||= new Set()).add(room);
     clearTimeout(this.deliveredTimer);
-    this.deliveredTimer = setTimeout(() => {
-      for (const r of this.deliveredRooms) {
-        this.command({ type: 'receipt.delivered', room: r, seq: this.lastSeq(r) }).catch(() => {});
+    this.deliveredTimer = setTimeout(() => this.flushDelivered(), 500);
+  }
+
+  flushDelivered() {
+    if (!this.deliveredRooms?.size || !this.session) {
+      return;
+    }
+    if (this.state !== State.ONLINE && !this.route()) {
+      return; // kept: sent when the client is back online (onHello)
+    }
+    for (const r of [...this.deliveredRooms]) {
+      const st = this.rooms.get(r);
+      const seq = Math.max(this.lastSeq(r), st?.deliveredWanted || 0);
+      if (!seq || seq <= (st?.deliveredSent || 0)) {
+        this.deliveredRooms.delete(r);
+        continue;
       }
-      this.deliveredRooms.clear();
-    }, 500);
+      this.deliveredRooms.delete(r);
+      this.receipt(r, 'delivered', seq).then(() => {
+        if (st) {
+          st.deliveredSent = Math.max(st.deliveredSent || 0, seq);
+        }
+      }, (e) => {
+        if (e.retryable) {
+          this.deliveredRooms.add(r); // tried again with the next flush
+        }
+      });
+    }
   }
 }
 

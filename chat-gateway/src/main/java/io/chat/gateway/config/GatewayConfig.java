@@ -29,6 +29,10 @@ public interface GatewayConfig {
     @WithDefault("15s")
     Duration duplicateWindow();
 
+    /** How long a deleted account's tokens stay refused: at least the access-token lifetime. */
+    @WithDefault("1h")
+    Duration deletedUserTombstone();
+
     Services services();
 
     RateLimits rateLimits();

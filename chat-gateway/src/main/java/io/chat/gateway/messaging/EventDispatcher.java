@@ -44,6 +44,8 @@ public class EventDispatcher {
     SessionLifecycle lifecycle;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    io.chat.gateway.ws.DeletedUsers deletedUsers;
 
     private Timer fanoutLag;
     private Timer ackLatency;
@@ -127,7 +129,10 @@ public class EventDispatcher {
         String user = e.payload().path("userId").asText();
         switch (e.type()) {
             case EventTypes.USER_SESSIONS_REVOKED -> lifecycle.revoke(user, e.payload().path("sessionId").asText(null), e.occurredAt());
-            case EventTypes.USER_DELETED -> lifecycle.revoke(user, null, null);
+            case EventTypes.USER_DELETED -> {
+                deletedUsers.remember(user);
+                lifecycle.revoke(user, null, null);
+            }
             default -> { }
         }
     }

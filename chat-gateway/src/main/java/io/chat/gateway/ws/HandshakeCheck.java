@@ -23,6 +23,8 @@ public class HandshakeCheck implements HttpUpgradeCheck {
     GatewayConfig config;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    DeletedUsers deletedUsers;
 
     private Set<String> allowed;
 
@@ -45,6 +47,19 @@ public class HandshakeCheck implements HttpUpgradeCheck {
                 return CheckResult.rejectUpgrade(401);
             }
         }
-        return CheckResult.permitUpgrade();
+        // a valid token of an account deleted since it was issued
+        return context.securityIdentity().onFailure().recoverWithNull().flatMap(identity -> {
+            if (identity == null || identity.isAnonymous()
+                    || !(identity.getPrincipal() instanceof org.eclipse.microprofile.jwt.JsonWebToken jwt) || jwt.getSubject() == null) {
+                return CheckResult.permitUpgrade(); // authentication itself answers 401
+            }
+            return deletedUsers.isDeleted(jwt.getSubject()).flatMap(deleted -> {
+                if (deleted) {
+                    metrics.counter("chat_gateway_refused_connections_total", "reason", "deleted_user").increment();
+                    return CheckResult.rejectUpgrade(401);
+                }
+                return CheckResult.permitUpgrade();
+            });
+        });
     }
 }

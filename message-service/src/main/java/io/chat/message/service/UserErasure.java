@@ -37,7 +37,9 @@ public class UserErasure {
         if (userId == null || userId.isBlank() || DELETED_USER.equals(userId)) {
             return Uni.createFrom().voidItem();
         }
-        return changes.run(conn -> conn.preparedQuery("update users set deleted = true where id = $1").execute(Tuple.of(userId))
+        return changes.run(conn -> conn.preparedQuery("insert into users (id, username, deleted) values ($1, $1, true) "
+                        // a tombstone even when user.registered never arrived: tokens of this user are refused from now on
+                        + "on conflict (id) do update set deleted = true").execute(Tuple.of(userId))
                 .flatMap(x -> tombstones(conn, userId))
                 .flatMap(x -> reactions(conn, userId))
                 .flatMap(x -> conn.preparedQuery("delete from drafts where user_id = $1").execute(Tuple.of(userId)))

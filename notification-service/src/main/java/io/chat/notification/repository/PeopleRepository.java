@@ -107,6 +107,12 @@ public class PeopleRepository {
                 .chain(() -> c.preparedQuery("delete from room_members where user_id = $1").execute(t))
                 .chain(() -> c.preparedQuery("delete from notification_decisions where user_id = $1").execute(t))
                 .chain(() -> c.preparedQuery("delete from users where user_id = $1").execute(t))
+                .chain(() -> c.preparedQuery("insert into deleted_users (user_id) values ($1) on conflict do nothing").execute(t))
                 .replaceWithVoid());
+    }
+
+    public Uni<Boolean> isDeleted(String userId) {
+        return pool.preparedQuery("select 1 from deleted_users where user_id = $1").execute(Tuple.of(userId))
+                .map(rows -> rows.size() > 0);
     }
 }
