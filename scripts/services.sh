@@ -70,6 +70,8 @@ start_one() {
     export PUBLIC_BASE_URL="http://localhost:$(service_port chat-gateway)"
     export CHAT_ALLOWED_ORIGINS="http://localhost:$(service_port chat-gateway),http://127.0.0.1:$(service_port chat-gateway),http://localhost:$(service_port chat-gateway-2),http://127.0.0.1:$(service_port chat-gateway-2)"
     # unique per process: presence leases are per gateway id, so a restart must not reuse the old one
+    # tests need half-open sockets found in seconds: a shorter ping interval in the test environment
+    [ "$CHAT_ENV" = test ] && export CHAT_GATEWAY_HEARTBEAT_INTERVAL=5s
     export GATEWAY_ID="gw-$CHAT_ENV-$(date +%s)-$RANDOM"
     exec java -Xms64m -Xmx$heap -XX:+UseG1GC --add-opens java.base/java.lang=ALL-UNNAMED \
       ${CHAT_JAVA_OPTS:-} -jar "$ROOT/$module/target/quarkus-app/quarkus-run.jar"

@@ -72,6 +72,7 @@ export CHAT_GATEWAY2_URL="http://127.0.0.1:$(service_port chat-gateway-2)"
 export CHAT_GATEWAY2_PID_FILE="$PIDS/chat-gateway-2.pid"
 # the soak test forces a full GC in the first replica (jcmd) to compare its heap before and after
 export CHAT_GATEWAY_PID_FILE="$PIDS/chat-gateway.pid"
+export CHAT_HEARTBEAT_SECONDS=5 # as services.sh configures the test environment's gateways
 maven "$LOGS/maven-e2e.log" -pl e2e-tests -Pe2e test \
   || die "end-to-end tests failed (full log: $LOGS/maven-e2e.log; service logs: $LOGS/)"
 
