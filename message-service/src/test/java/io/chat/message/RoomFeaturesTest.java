@@ -568,9 +568,10 @@ class RoomFeaturesTest {
                 .body("items[0].text", nullValue()).body("items[1].text", equalTo("theirs"))
                 .body("items[1].reactions", nullValue());
         as(member).get("/api/rooms/" + direct + "/messages").then().body("items[0].sender", equalTo("deleted"));
-        as(gone).get("/api/rooms/" + group).then().statusCode(404);
-        as(gone).get("/api/messages/export").then().statusCode(200).body("items", hasSize(0));
-        as(gone).get("/api/rooms").then().body("items", hasSize(0));
+        // the deleted account's still-unexpired token is refused outright
+        as(gone).get("/api/rooms/" + group).then().statusCode(401).body("code", equalTo("unauthorized"));
+        as(gone).get("/api/messages/export").then().statusCode(401);
+        as(gone).get("/api/rooms").then().statusCode(401);
     }
 
     // ---------------------------------------------------------------- query count
