@@ -5,6 +5,7 @@ import io.chat.contracts.ErrorCodes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -17,18 +18,22 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class DeletedUserFilter {
     @Inject
-    JsonWebToken jwt;
+    CurrentIdentityAssociation identities;
     @Inject
     Pool pool;
 
     @ServerRequestFilter
     public Uni<Response> refuseDeletedUsers() {
-        String user = jwt.getSubject();
-        if (user == null) {
-            return Uni.createFrom().nullItem();
-        }
-        return pool.preparedQuery("select 1 from users where id = $1 and deleted").execute(Tuple.of(user))
+        // the deferred identity works with lazy and proactive authentication alike, without blocking the IO thread
+        return identities.getDeferredIdentity().onFailure().recoverWithNull().flatMap(identity -> {
+            String user = identity == null || identity.isAnonymous()
+                    || !(identity.getPrincipal() instanceof JsonWebToken jwt) ? null : jwt.getSubject();
+            if (user == null) {
+                return Uni.createFrom().<Response>nullItem(); // anonymous or invalid: the security layer decides
+            }
+            return pool.preparedQuery("select 1 from users where id = $1 and deleted").execute(Tuple.of(user))
                 .map(rows -> rows.size() == 0 ? null : Response.status(401).type(MediaType.APPLICATION_JSON)
                         .entity(ErrorBody.of(ErrorCodes.UNAUTHORIZED, "the account was deleted", false, null, null)).build());
+        });
     }
 }
