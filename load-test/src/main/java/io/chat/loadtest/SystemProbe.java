@@ -1,0 +1,204 @@
+package io.chat.loadtest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * What the machine and the gateway process look like, read locally: the gateway's heap from its own
+ * {@code /q/metrics}, its resident memory from {@code /proc/<pid>/status}, and the CPU time of every process
+ * (from {@code /proc/<pid>/stat}) so that a run can say which process was busy.
+ */
+public final class SystemProbe {
+    private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\}\\s+(\\S+)", Pattern.MULTILINE);
+    private static final Pattern CONNECTIONS = Pattern.compile("^chat_gateway_connections(?:\\{[^}]*\\})?\\s+(\\S+)", Pattern.MULTILINE);
+    private static final long CLK_TCK = 100; // USER_HZ on Linux
+
+    public record Memory(long heapBytes, long rssBytes, long gatewayConnections, boolean gcRequested) {
+    }
+
+    public record ProcCpu(String name, int processes, double cpuPercent, long rssBytes) {
+    }
+
+    /** CPU ticks per process at one instant. */
+    public record CpuSnapshot(long nanos, Map<Long, Long> ticks, Map<Long, String> names, Map<Long, Long> rss) {
+    }
+
+    private final Api api;
+    private final long gatewayPid;
+
+    public SystemProbe(Api api, long gatewayPid) {
+        this.api = api;
+        this.gatewayPid = gatewayPid;
+    }
+
+    public long gatewayPid() {
+        return gatewayPid;
+    }
+
+    /**
+     * The gateway's memory now. With {@code gc} and a known local pid, a full GC is requested first through
+     * {@code jcmd <pid> GC.run} (the same JDK tool an operator would use), so the heap figure is the live set
+     * rather than whatever garbage the last young collection left.
+     */
+    public Memory gatewayMemory(boolean gc) {
+        boolean requested = false;
+        if (gc && gatewayPid > 0) {
+            requested = jcmdGc();
+        }
+        String metrics = Api.await(api.text("/q/metrics"), Duration.ofSeconds(20));
+        long heap = 0;
+        Matcher m = HEAP.matcher(metrics);
+        while (m.find()) {
+            heap += (long) Double.parseDouble(m.group(1));
+        }
+        long conns = -1;
+        Matcher c = CONNECTIONS.matcher(metrics);
+        if (c.find()) {
+            conns = (long) Double.parseDouble(c.group(1));
+        }
+        return new Memory(heap, gatewayPid > 0 ? rss(gatewayPid) : -1, conns, requested);
+    }
+
+    private boolean jcmdGc() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return false;
+        }
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(gatewayPid), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public static long rss(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    public static CpuSnapshot cpuSnapshot() {
+        Map<Long, Long> ticks = new HashMap<>();
+        Map<Long, String> names = new HashMap<>();
+        Map<Long, Long> rss = new HashMap<>();
+        long self = ProcessHandle.current().pid();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+                try {
+                    long pid = Long.parseLong(p.getFileName().toString());
+                    String stat = Files.readString(p.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    // after "pid (comm) ": state=0, utime=11, stime=12, rss pages=21
+                    ticks.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    rss.put(pid, Long.parseLong(f[21]) * 4096);
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+                    names.put(pid, pid == self ? "load generator (this process)" : classify(comm, cmd));
+                } catch (IOException | RuntimeException e) {
+                    // the process ended meanwhile
+                }
+            });
+        } catch (IOException e) {
+            // no /proc: nothing to report
+        }
+        return new CpuSnapshot(System.nanoTime(), ticks, names, rss);
+    }
+
+    static String classify(String comm, String cmd) {
+        Matcher q = Pattern.compile("(\\S*?)/([a-z-]+)/target/quarkus-app/quarkus-run\\.jar").matcher(cmd);
+        if (q.find()) {
+            String tree = q.group(1).isEmpty() ? "" : " [" + q.group(1) + "]";
+            return q.group(2) + tree;
+        }
+        if (cmd.contains("kafka.Kafka")) {
+            return cmd.contains("/.run/test/") ? "kafka (test env)" : "kafka (dev env)";
+        }
+        if (comm.startsWith("postgres") || cmd.startsWith("postgres")) {
+            return "postgresql (all backends)";
+        }
+        if (comm.startsWith("redis")) {
+            return "redis";
+        }
+        if (cmd.contains("greenmail")) {
+            return "greenmail";
+        }
+        if (cmd.contains("plexus-classworlds") || cmd.contains("maven")) {
+            return "maven builds (other engineers)";
+        }
+        if (comm.contains("chrom") || comm.equals("node") || cmd.contains("playwright")) {
+            return "browser tests (chromium/node)";
+        }
+        if (comm.equals("java")) {
+            return "other java";
+        }
+        return "other";
+    }
+
+    /** CPU use between two snapshots, per named group, busiest first; percent of one core. */
+    public static List<ProcCpu> cpuBetween(CpuSnapshot a, CpuSnapshot b) {
+        double seconds = Math.max(0.001, (b.nanos() - a.nanos()) / 1e9);
+        Map<String, double[]> groups = new LinkedHashMap<>();
+        b.ticks().forEach((pid, t) -> {
+            long before = a.ticks().getOrDefault(pid, 0L);
+            long delta = Math.max(0, t - before);
+            String name = b.names().getOrDefault(pid, "other");
+            double[] g = groups.computeIfAbsent(name, k -> new double[3]);
+            g[0] += delta;
+            g[1] += 1;
+            g[2] += b.rss().getOrDefault(pid, 0L);
+        });
+        List<ProcCpu> out = new ArrayList<>();
+        groups.forEach((name, g) -> out.add(new ProcCpu(name, (int) g[1], 100.0 * g[0] / CLK_TCK / seconds, (long) g[2])));
+        out.sort((x, y) -> Double.compare(y.cpuPercent(), x.cpuPercent()));
+        return out.stream().filter(p -> p.cpuPercent() >= 0.5).toList();
+    }
+
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    public static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpus", Runtime.getRuntime().availableProcessors());
+        try {
+            Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .ifPresent(l -> m.put("cpuModel", l.substring(l.indexOf(':') + 1).trim()));
+            Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal")).findFirst()
+                    .ifPresent(l -> m.put("memTotalMiB", Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024));
+            m.put("kernel", Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
+        } catch (IOException | RuntimeException e) {
+            // best effort
+        }
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        return m;
+    }
+}
