@@ -62,6 +62,8 @@ public class SessionLifecycle {
                 .register(metrics);
         Gauge.builder("chat_gateway_users", registry, SessionRegistry::users).description("users with an open connection")
                 .register(metrics);
+        // published from the start (at 0), so dashboards and tests see it before the first half-open socket
+        metrics.counter("chat_gateway_half_open_closed_total");
         Gauge.builder("chat_gateway_indexed_rooms", rooms, RoomIndex::size).description("rooms with a local member")
                 .register(metrics);
     }

@@ -28,6 +28,8 @@ import java.util.Set;
 @ApplicationScoped
 public class CommandConsumer {
     private static final Logger LOG = Logger.getLogger(CommandConsumer.class);
+    /** How long a command waits for the database to come back before it is answered 'unavailable'. */
+    static final Duration RETRY_FOR = Duration.ofMinutes(2);
 
     @Inject
     ObjectMapper json;
@@ -56,15 +58,23 @@ public class CommandConsumer {
         Caller caller = new Caller(command.userId(), command.groups() == null ? Set.of() : Set.copyOf(command.groups()));
         registry.counter("chat_commands_total", "type", known(envelope.type())).increment();
         return Uni.createFrom().deferred(() -> handle(envelope.type(), caller, command))
-                // the database or Kafka is briefly unreachable: try again before giving up
-                .onFailure(e -> !(e instanceof ChatException)).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(2)).atMost(5)
+                // the database or Kafka is unreachable (a restart, a failover): keep this partition waiting and
+                // retry, so its commands are handled in order once it is back; the offset is not committed meanwhile
+                .onFailure(e -> !(e instanceof ChatException)).retry()
+                .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).expireIn(RETRY_FOR.toMillis())
                 .onFailure().recoverWithUni(e -> {
                     ChatException error = e instanceof ChatException ce ? ce
                             : new ChatException(ErrorCodes.UNAVAILABLE, "the message store is unavailable, try again");
                     if (!(e instanceof ChatException)) {
-                        LOG.error("command failed after retries", e);
+                        LOG.error("command failed after retrying for " + RETRY_FOR, e);
                     }
-                    return messages.fail(command.room(), command.origin(), error.code, error.getMessage());
+                    // answering needs the database too; if that fails the channel must still live on: the client
+                    // has been told 'unavailable' by its gateway's timeout and resends with the same clientMsgId
+                    return messages.fail(command.room(), command.origin(), error.code, error.getMessage())
+                            .onFailure().recoverWithItem(f -> {
+                                LOG.errorf("could not record the failure of a %s command: %s", known(envelope.type()), f.toString());
+                                return null;
+                            });
                 });
     }
 
