@@ -67,6 +67,21 @@ public class KafkaTestClient implements AutoCloseable {
         }
     }
 
+    /** Sends all records without waiting for each (so they reach consumers in few polls), then waits for every ack. */
+    public void sendAll(String topic, List<Map.Entry<String, Envelope>> keyed) {
+        List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+        try {
+            for (Map.Entry<String, Envelope> e : keyed) {
+                acks.add(producer.send(new ProducerRecord<>(topic, e.getKey(), JSON.writeValueAsString(e.getValue()))));
+            }
+            for (java.util.concurrent.Future<?> ack : acks) {
+                ack.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Waits up to {@code timeout} for an envelope matching {@code match}; fails the test if none comes. */
     public Envelope await(Duration timeout, Predicate<Envelope> match) {
         long until = System.currentTimeMillis() + timeout.toMillis();

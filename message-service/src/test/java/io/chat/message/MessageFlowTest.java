@@ -1,5 +1,6 @@
 package io.chat.message;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.chat.contracts.ChatCommand;
 import io.chat.contracts.Envelope;
 import io.chat.contracts.EventTypes;
@@ -176,6 +177,82 @@ class MessageFlowTest {
             Envelope refused = kafka.await(Duration.ofSeconds(15), e -> e.type().equals(EventTypes.COMMAND_RESULT)
                     && "c-18".equals(e.payload().path("origin").path("commandId").asText()));
             assertEquals("not_found", refused.payload().path("code").asText());
+        }
+    }
+
+    /**
+     * Many rooms' commands in a few polls: they are handled concurrently (one lane per room), yet each room's
+     * messages get seq in the order sent, a refused command does not stop its room's lane, every command is
+     * answered exactly once and every stored message is published (the outbox relay runs against concurrent
+     * transactions here, whose ids commit out of order).
+     */
+    @Test
+    void commandsOfManyRoomsAreHandledConcurrentlyInOrderPerRoomAndAllPublished() {
+        int rooms = 30, perRoom = 10, refusedAt = 4;
+        String owner = user();
+        List<String> roomIds = new ArrayList<>();
+        List<String> senders = new ArrayList<>();
+        for (int r = 0; r < rooms; r++) {
+            String sender = user();
+            senders.add(sender);
+            roomIds.add(post(TestTokens.forUser(owner), "/api/rooms", Map.of("kind", "group", "name", "lane " + r,
+                    "members", List.of(sender))).then().statusCode(201).extract().path("id"));
+        }
+        String session = "s-lanes-" + UUID.randomUUID();
+        try (KafkaTestClient kafka = new KafkaTestClient(Topics.CHAT_EVENTS)) {
+            List<Map.Entry<String, Envelope>> commands = new ArrayList<>();
+            for (int i = 0; i < perRoom; i++) {
+                for (int r = 0; r < rooms; r++) {
+                    String from = i == refusedAt ? user() : senders.get(r); // a non-member: refused
+                    ChatCommand send = new ChatCommand(new Origin("gw-test", session, r + "-" + i), from, List.of("user"),
+                            roomIds.get(r), "k-" + i, "message " + i, null, null, null, null, null);
+                    commands.add(Map.entry(roomIds.get(r), new Envelope(UUID.randomUUID().toString(), EventTypes.MESSAGE_SEND,
+                            java.time.Instant.now(), 1, KafkaTestClient.JSON.valueToTree(send))));
+                }
+            }
+            kafka.sendAll(Topics.CHAT_COMMANDS, commands);
+
+            Map<String, List<Envelope>> results = new ConcurrentHashMap<>();
+            Map<String, List<Envelope>> created = new ConcurrentHashMap<>();
+            Set<String> ours = Set.copyOf(roomIds);
+            long until = System.currentTimeMillis() + 60_000;
+            int expectedCreated = rooms * (perRoom - 1);
+            while ((results.size() < rooms * perRoom || created.values().stream().mapToInt(List::size).sum() < expectedCreated)
+                    && System.currentTimeMillis() < until) {
+                for (Envelope e : kafka.drain(Duration.ofMillis(200))) {
+                    if (e.type().equals(EventTypes.COMMAND_RESULT) && session.equals(e.payload().path("origin").path("sessionId").asText())) {
+                        results.computeIfAbsent(e.payload().path("origin").path("commandId").asText(), k -> new ArrayList<>()).add(e);
+                    } else if (e.type().equals(EventTypes.MESSAGE_CREATED) && ours.contains(e.payload().path("room").asText())) {
+                        created.computeIfAbsent(e.payload().path("room").asText(), k -> new ArrayList<>()).add(e);
+                    }
+                }
+            }
+            assertEquals(rooms * perRoom, results.size(), "every command answered");
+            for (int r = 0; r < rooms; r++) {
+                List<Envelope> events = created.getOrDefault(roomIds.get(r), List.of());
+                List<Long> seqs = events.stream().map(e -> e.payload().path("seq").asLong()).toList();
+                assertEquals(LongStream.rangeClosed(1, perRoom - 1).boxed().toList(), seqs, "room " + r + " published in seq order");
+                List<String> texts = events.stream().map(e -> e.payload().path("text").asText()).toList();
+                List<String> sent = new ArrayList<>();
+                for (int i = 0; i < perRoom; i++) {
+                    if (i != refusedAt) {
+                        sent.add("message " + i);
+                    }
+                }
+                assertEquals(sent, texts, "room " + r + " stored in the order sent");
+                long seq = 0;
+                for (int i = 0; i < perRoom; i++) {
+                    List<Envelope> answers = results.get(r + "-" + i);
+                    assertEquals(1, answers.size(), "answered once: " + r + "-" + i);
+                    JsonNode answer = answers.get(0).payload();
+                    if (i == refusedAt) {
+                        assertEquals("not_found", answer.path("code").asText());
+                    } else {
+                        assertTrue(answer.path("ok").asBoolean(), answer.toString());
+                        assertEquals(++seq, answer.path("result").path("seq").asLong());
+                    }
+                }
+            }
         }
     }
 

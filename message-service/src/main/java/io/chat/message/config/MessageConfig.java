@@ -26,6 +26,13 @@ public interface MessageConfig {
     @WithDefault("500")
     int outboxBatch();
 
+    /**
+     * Rooms whose commands one message-service replica handles at the same time (one transaction each); keep it
+     * below the reactive pool's size so REST requests still get connections.
+     */
+    @WithDefault("12")
+    int commandConcurrency();
+
     /** How often the retention job looks for expired messages (rooms with a TTL). */
     @WithDefault("60s")
     Duration retentionInterval();

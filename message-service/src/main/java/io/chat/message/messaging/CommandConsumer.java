@@ -1,5 +1,6 @@
 package io.chat.message.messaging;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chat.contracts.ChatCommand;
 import io.chat.contracts.Envelope;
@@ -9,7 +10,9 @@ import io.chat.message.service.Caller;
 import io.chat.message.service.ChatException;
 import io.chat.message.service.MessageChanges;
 import io.chat.message.service.MessageService;
+import io.chat.message.config.MessageConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,13 +20,19 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Handles client commands from chat.commands. Records of one room share a partition and are
- * handled one after another, so a room's commands keep their order. The offset is committed after
- * the command's transaction, and a redelivered command is answered from what was stored
- * (idempotency by clientMsgId), so redelivery changes nothing.
+ * Handles client commands from chat.commands. Records of one room share a partition; a poll's records
+ * arrive as one batch, which is split into one lane per room: a lane handles its room's commands one
+ * after another (a room's commands keep their order), lanes of different rooms run concurrently (up to
+ * {@code chat.messages.command-concurrency}), so rooms do not wait for each other's transactions.
+ * The batch's offsets are committed after every lane finished, and a redelivered command is answered
+ * from what was stored (idempotency by clientMsgId), so redelivery changes nothing.
  */
 @ApplicationScoped
 public class CommandConsumer {
@@ -40,8 +49,34 @@ public class CommandConsumer {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    MessageConfig config;
+
     @Incoming("chat-commands")
-    public Uni<Void> onCommand(String value) {
+    public Uni<Void> onCommands(List<String> values) {
+        Map<String, List<Parsed>> lanes = new LinkedHashMap<>();
+        for (String value : values) {
+            Parsed parsed = parse(value);
+            if (parsed != null) {
+                lanes.computeIfAbsent(parsed.command.room() == null ? "" : parsed.command.room(),
+                        k -> new ArrayList<>(4)).add(parsed);
+            }
+        }
+        if (lanes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        if (lanes.size() == 1) {
+            return lane(lanes.values().iterator().next());
+        }
+        return Multi.createFrom().iterable(lanes.values())
+                .onItem().transformToUni(this::lane).merge(config.commandConcurrency())
+                .collect().last().replaceWithVoid();
+    }
+
+    private record Parsed(Envelope envelope, ChatCommand command) {
+    }
+
+    private Parsed parse(String value) {
         Envelope envelope;
         ChatCommand command;
         try {
@@ -49,17 +84,34 @@ public class CommandConsumer {
             command = json.treeToValue(envelope.payload(), ChatCommand.class);
         } catch (Exception e) {
             LOG.warnf("skipping malformed record on chat.commands: %s", e.getClass().getSimpleName());
-            return Uni.createFrom().voidItem();
+            return null;
         }
         if (command == null || command.userId() == null || command.origin() == null) {
             LOG.warn("skipping command without sender or origin");
-            return Uni.createFrom().voidItem();
+            return null;
         }
+        return new Parsed(envelope, command);
+    }
+
+    private Uni<Void> lane(List<Parsed> commands) {
+        if (commands.size() == 1) {
+            return handle(commands.get(0));
+        }
+        return Multi.createFrom().iterable(commands).onItem().transformToUniAndConcatenate(this::handle)
+                .collect().last().replaceWithVoid();
+    }
+
+    /** Handles one command; never fails, so one bad command cannot stop its lane or the channel. */
+    Uni<Void> handle(Parsed parsed) {
+        Envelope envelope = parsed.envelope;
+        ChatCommand command = parsed.command;
         Caller caller = new Caller(command.userId(), command.groups() == null ? Set.of() : Set.copyOf(command.groups()));
         registry.counter("chat_commands_total", "type", known(envelope.type())).increment();
-        return Uni.createFrom().deferred(() -> handle(envelope.type(), caller, command))
-                // the database or Kafka is unreachable (a restart, a failover): keep this partition waiting and
-                // retry, so its commands are handled in order once it is back; the offset is not committed meanwhile
+        return Uni.createFrom().deferred(() -> dispatch(envelope.type(), caller, command))
+                // the database or Kafka is unreachable (a restart, a failover): keep this room's lane (and so the batch) waiting
+                // and retry, so its commands are handled in order once it is back; the offset is not committed meanwhile
+                .onFailure(e -> !(e instanceof ChatException)).invoke(e -> LOG.warnf("%s command for room %s failed, retrying: %s",
+                        known(envelope.type()), command.room(), e.toString()))
                 .onFailure(e -> !(e instanceof ChatException)).retry()
                 .withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).expireIn(RETRY_FOR.toMillis())
                 .onFailure().recoverWithUni(e -> {
@@ -78,7 +130,7 @@ public class CommandConsumer {
                 });
     }
 
-    private Uni<Void> handle(String type, Caller caller, ChatCommand c) {
+    private Uni<Void> dispatch(String type, Caller caller, ChatCommand c) {
         return switch (type) {
             case EventTypes.MESSAGE_SEND -> messages.send(caller, c.room(), c.clientMsgId(), c.text(), c.replyTo(),
                     c.threadRoot(), c.origin()).replaceWithVoid();

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** Writes events into the outbox inside the caller's transaction; {@link OutboxRelay} publishes them. */
@@ -19,16 +20,42 @@ public class EventOutbox {
     @Inject
     ObjectMapper json;
 
+    /** One event of {@link #addAll}. */
+    public record Event(String type, Object payload) {
+    }
+
     public Uni<Void> add(SqlConnection conn, String roomKey, String type, Object payload) {
-        Envelope envelope = new Envelope(UUID.randomUUID().toString(), type, Instant.now(), Envelope.VERSION,
-                json.valueToTree(payload));
         String text;
         try {
-            text = json.writeValueAsString(envelope);
+            text = envelope(type, payload);
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
         return conn.preparedQuery("insert into outbox (topic, key, payload) values ($1, $2, $3)")
                 .execute(Tuple.of(Topics.CHAT_EVENTS, roomKey, text)).replaceWithVoid();
+    }
+
+    /** Several events of one room in one statement (one round trip), published in the given order. */
+    public Uni<Void> addAll(SqlConnection conn, String roomKey, List<Event> events) {
+        if (events.size() == 1) {
+            return add(conn, roomKey, events.get(0).type(), events.get(0).payload());
+        }
+        String[] payloads = new String[events.size()];
+        try {
+            for (int i = 0; i < payloads.length; i++) {
+                payloads[i] = envelope(events.get(i).type(), events.get(i).payload());
+            }
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        // ids come from the sequence in the order the rows are inserted, i.e. the array's order
+        return conn.preparedQuery("insert into outbox (topic, key, payload) "
+                        + "select $1, $2, p from unnest($3::text[]) with ordinality as e(p, i) order by i")
+                .execute(Tuple.of(Topics.CHAT_EVENTS, roomKey, payloads)).replaceWithVoid();
+    }
+
+    private String envelope(String type, Object payload) throws JsonProcessingException {
+        return json.writeValueAsString(new Envelope(UUID.randomUUID().toString(), type, Instant.now(), Envelope.VERSION,
+                json.valueToTree(payload)));
     }
 }

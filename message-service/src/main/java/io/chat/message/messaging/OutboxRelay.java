@@ -27,6 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Publishes outbox rows to chat.events in id order and deletes them once Kafka acknowledged them.
+ * Ids are handed out before commit, so a pass can see a higher id while a lower one is still
+ * uncommitted; that row is published by a later pass. Events that must stay ordered (a room's new
+ * messages, one message's changes) are written under a row lock (the room's, the message's), so the
+ * later of two cannot commit before the earlier, and they are still published in order.
  * Triggered right after each commit (low latency) and by a poll (rows left by a crash or a Kafka
  * outage). A PostgreSQL advisory lock lets one replica relay at a time, which keeps per-room order.
  * Delivery is at-least-once: a crash after publishing but before deleting republishes, and
@@ -93,7 +97,12 @@ public class OutboxRelay {
                         if (batch.isEmpty()) {
                             return Uni.createFrom().item(0);
                         }
-                        long last = batch.get(batch.size() - 1).getLong("id");
+                        // exactly the rows published: an 'id <= last' would run on a newer snapshot (read committed)
+                        // and also delete a lower id whose transaction committed after the select, unpublished
+                        Long[] ids = new Long[batch.size()];
+                        for (int i = 0; i < ids.length; i++) {
+                            ids[i] = batch.get(i).getLong("id");
+                        }
                         // send all, then wait for every ack: the producer batches and keeps order per partition
                         List<Uni<Void>> acks = new ArrayList<>(batch.size());
                         for (Row row : batch) {
@@ -101,7 +110,7 @@ public class OutboxRelay {
                                     OutgoingKafkaRecordMetadata.<String>builder().withKey(row.getString("key")).build())));
                         }
                         return Uni.join().all(acks).andFailFast()
-                                .flatMap(x -> conn.preparedQuery("delete from outbox where id <= $1").execute(Tuple.of(last)))
+                                .flatMap(x -> conn.preparedQuery("delete from outbox where id = any($1)").execute(Tuple.of(ids)))
                                 .map(x -> {
                                     published.increment(batch.size());
                                     return batch.size();

@@ -30,11 +30,17 @@ public class MessageRepository {
                 .execute(Tuple.of(room, msgId)).map(MessageRepository::first);
     }
 
-    public Uni<MessageEvent> insert(SqlClient db, UUID room, long seq, UUID id, String sender, String clientMsgId,
+    /**
+     * Gives the message the room's next seq and stores it, in one statement: the update takes the room row's
+     * lock, which serializes concurrent senders of the room until the transaction ends (seq stays gap-free).
+     */
+    public Uni<MessageEvent> insertNext(SqlClient db, UUID room, UUID id, String sender, String clientMsgId,
             String text, UUID replyTo, UUID threadRoot, List<String> mentions) {
-        return db.preparedQuery("insert into messages (room_id, seq, id, sender, client_msg_id, text, ts, reply_to, thread_root, mentions) "
-                + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning " + MESSAGE_COLUMNS)
-                .execute(Tuple.from(java.util.Arrays.asList(room, seq, id, sender, clientMsgId, text, OffsetDateTime.now(),
+        return db.preparedQuery("with next as (update rooms set last_seq = last_seq + 1, last_activity_at = now() "
+                + "where id = $1 returning last_seq) "
+                + "insert into messages (room_id, seq, id, sender, client_msg_id, text, ts, reply_to, thread_root, mentions) "
+                + "select $1, next.last_seq, $2, $3, $4, $5, $6, $7, $8, $9 from next returning " + MESSAGE_COLUMNS)
+                .execute(Tuple.from(java.util.Arrays.asList(room, id, sender, clientMsgId, text, OffsetDateTime.now(),
                         replyTo, threadRoot, mentions.toArray(String[]::new))))
                 .map(MessageRepository::first);
     }

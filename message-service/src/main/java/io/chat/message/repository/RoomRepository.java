@@ -94,12 +94,6 @@ public class RoomRepository {
                 .execute(Tuple.of(room)).map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
     }
 
-    /** Gives out the next seq of the room; the row lock it takes serializes concurrent senders. */
-    public Uni<Long> nextSeq(SqlClient db, UUID room) {
-        return db.preparedQuery("update rooms set last_seq = last_seq + 1, last_activity_at = now() where id = $1 returning last_seq")
-                .execute(Tuple.of(room)).map(rows -> rows.iterator().next().getLong(0));
-    }
-
     /** One line of the moderation audit log. */
     public Uni<Void> audit(SqlClient db, UUID room, String actor, String action, String target, String detail) {
         return db.preparedQuery("insert into audit_log (room_id, actor, action, target, detail) values ($1, $2, $3, $4, $5)")
