@@ -23,6 +23,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,9 @@ public class SessionLifecycle {
     static final CloseReason GOING_AWAY = new CloseReason(1001, "server going away");
     static final CloseReason SERVER_ERROR = new CloseReason(1011, "server error");
     static final CloseReason TOO_LARGE = new CloseReason(1009, "frame too large");
+    static final Duration MEMBERSHIPS_FIRST_RETRY = Duration.ofMillis(200);
+    static final Duration MEMBERSHIPS_MAX_BACKOFF = Duration.ofSeconds(3);
+    static final Duration MEMBERSHIPS_GIVE_UP = Duration.ofSeconds(30);
 
     @Inject
     SessionRegistry registry;
@@ -80,19 +84,36 @@ public class SessionLifecycle {
             metrics.counter("chat_gateway_refused_connections_total", "reason", "per_user_cap").increment();
             return connection.close(TOO_MANY);
         }
-        // index the user's rooms before hello: a client that syncs after hello then misses nothing
-        return messages.memberships(session.accessToken()).onItem().transformToUni(memberships -> {
-            rooms.addMemberships(memberships);
-            sender.send(session, hello(session));
-            LOG.debugf("socket %s opened (%d rooms)", session.correlationId, memberships.size());
-            return outbound.signal(session.userId, EventTypes.SIGNAL_CONNECTED,
-                    new PresenceSignal(session.userId, config.id(), session.id(), null, null, null, null, null))
-                    .onFailure().invoke(e -> LOG.warnf("presence signal not sent: %s", e.toString()))
-                    .onFailure().recoverWithNull();
-        }).onFailure().recoverWithUni(e -> {
-            LOG.warnf("socket %s: cannot load memberships, closing: %s", session.correlationId, e.toString());
-            return connection.close(SERVER_ERROR);
-        });
+        // index the user's rooms before hello: a client that syncs after hello then misses nothing. In a reconnect
+        // storm thousands of these calls queue at message-service: retry with back-off (the client just waits
+        // longer for hello) rather than refuse the socket, which would only make it reconnect again
+        return messages.memberships(session.accessToken())
+                .onFailure().retry().withBackOff(MEMBERSHIPS_FIRST_RETRY, MEMBERSHIPS_MAX_BACKOFF)
+                .expireIn(MEMBERSHIPS_GIVE_UP.toMillis())
+                .onItem().transformToUni(memberships -> {
+                    if (registry.get(session.id()) != session) {
+                        return Uni.createFrom().voidItem(); // closed while waiting: index nothing for it
+                    }
+                    rooms.addMemberships(memberships);
+                    if (registry.get(session.id()) != session) {
+                        // closed in between: its close may already have dropped its rooms before they were added
+                        if (!registry.isConnected(session.userId)) {
+                            rooms.userDisconnected(session.userId);
+                        }
+                        return Uni.createFrom().voidItem();
+                    }
+                    sender.send(session, hello(session));
+                    LOG.debugf("socket %s opened (%d rooms)", session.correlationId, memberships.size());
+                    return outbound.signal(session.userId, EventTypes.SIGNAL_CONNECTED,
+                            new PresenceSignal(session.userId, config.id(), session.id(), null, null, null, null, null))
+                            .onFailure().invoke(e -> LOG.warnf("presence signal not sent: %s", e.toString()))
+                            .onFailure().recoverWithNull();
+                }).onFailure().recoverWithUni(e -> {
+                    metrics.counter("chat_gateway_refused_connections_total", "reason", "memberships_unavailable").increment();
+                    LOG.warnf("socket %s: cannot load memberships for %s, closing: %s", session.correlationId,
+                            MEMBERSHIPS_GIVE_UP, e.toString());
+                    return connection.close(SERVER_ERROR);
+                });
     }
 
     private ObjectNode hello(ClientSession session) {
