@@ -33,6 +33,14 @@ public interface GatewayConfig {
     @WithDefault("1h")
     Duration deletedUserTombstone();
 
+    /**
+     * Presence changes are pushed through rooms of at most this many members. Through a bigger room every
+     * connect would be announced to every member (N² frames when N members connect); there clients ask
+     * {@code GET /api/presence} for the people they show. Users sharing any smaller room still get pushes.
+     */
+    @WithDefault("100")
+    int presenceMaxRoomSize();
+
     Services services();
 
     RateLimits rateLimits();

@@ -59,12 +59,19 @@ public class RoomIndex {
         }
     }
 
-    /** Every local session of users who share at least one room with {@code userId} (not the user themself). */
-    public void forEachSessionSharingARoomWith(String userId, Consumer<ClientSession> action) {
+    /**
+     * Every local session of users who share at least one room of at most {@code maxRoomSize} members with
+     * {@code userId} (not the user themself).
+     */
+    public void forEachSessionSharingARoomWith(String userId, int maxRoomSize, Consumer<ClientSession> action) {
         Set<String> rooms = memberRooms.getOrDefault(userId, Set.of());
         Set<String> told = new HashSet<>();
         for (String room : rooms) {
-            for (String member : members(room)) {
+            Set<String> members = members(room);
+            if (members.size() > maxRoomSize) {
+                continue; // see GatewayConfig.presenceMaxRoomSize
+            }
+            for (String member : members) {
                 if (!member.equals(userId) && told.add(member)) {
                     sessions.forEachSessionOf(member, action);
                 }

@@ -90,7 +90,7 @@ public class EventDispatcher {
             case EventTypes.PRESENCE_CHANGED -> {
                 String user = p.path("user").asText();
                 String text = copy("presence", p, "user", "status", "text", "lastSeen").toString();
-                rooms.forEachSessionSharingARoomWith(user, s -> sender.sendRaw(s, "presence", text));
+                rooms.forEachSessionSharingARoomWith(user, config.presenceMaxRoomSize(), s -> sender.sendRaw(s, "presence", text));
                 sessions.forEachSessionOf(user, s -> sender.sendRaw(s, "presence", text)); // the user's other devices
                 lag(e);
             }
