@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,7 +14,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** Decisions (once per event and user), the in-app feed and the digest queue. */
@@ -37,35 +40,61 @@ public class NotificationRepository {
      * decided — a redelivery — in which case nothing is written and the caller must not push or publish.
      */
     public Uni<Boolean> record(Outcome o) {
+        return recordAll(List.of(o)).map(first -> first.contains(o.userId()));
+    }
+
+    /**
+     * Records the outcomes of one event for its recipients in one transaction: one statement for the decisions,
+     * then the feed and digest rows of the recipients decided for the first time.
+     *
+     * @return the recipients whose outcome was recorded now (a redelivered event returns none)
+     */
+    public Uni<Set<String>> recordAll(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        String eventId = outcomes.get(0).eventId();
+        String[] users = outcomes.stream().map(Outcome::userId).toArray(String[]::new);
+        String[] results = outcomes.stream().map(Outcome::outcome).toArray(String[]::new);
         return pool.withTransaction(c -> c.preparedQuery("""
-                        insert into notification_decisions (event_id, user_id, outcome) values ($1, $2, $3)
-                        on conflict do nothing""")
-                .execute(Tuple.of(o.eventId(), o.userId(), o.outcome()))
+                        insert into notification_decisions (event_id, user_id, outcome)
+                        select $1, u, o from unnest($2::text[], $3::text[]) as d(u, o)
+                        on conflict do nothing returning user_id""")
+                .execute(Tuple.of(eventId, users, results))
                 .chain(rs -> {
-                    if (rs.rowCount() == 0) {
-                        return Uni.createFrom().item(false);
+                    Set<String> first = new HashSet<>();
+                    rs.forEach(r -> first.add(r.getString(0)));
+                    Uni<Void> rows = Uni.createFrom().voidItem();
+                    for (Outcome o : outcomes) {
+                        if (first.contains(o.userId())) {
+                            rows = rows.chain(() -> feedAndDigest(c, o));
+                        }
                     }
-                    Uni<Void> feed = Uni.createFrom().voidItem();
-                    NotificationRow n = o.notification();
-                    if (n != null && o.inApp()) {
-                        feed = c.preparedQuery("""
-                                        insert into notifications (id, user_id, event_id, kind, room_id, msg_id, seq, sender,
-                                            preview, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                                        on conflict (event_id, user_id) do nothing""")
-                                .execute(Tuple.from(Arrays.asList(n.id(), o.userId(), o.eventId(), n.kind(), n.roomId(),
-                                        n.msgId(), n.seq(), n.sender(), n.preview(), utc(n.createdAt()))))
-                                .replaceWithVoid();
-                    }
-                    if (o.digestText() != null && n != null) {
-                        feed = feed.chain(() -> c.preparedQuery("""
-                                        insert into digest_items (user_id, event_id, room_id, msg_id, seq, sender, text)
-                                        values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing""")
-                                .execute(Tuple.from(Arrays.asList(o.userId(), o.eventId(), n.roomId(), n.msgId(), n.seq(),
-                                        n.sender(), o.digestText())))
-                                .replaceWithVoid());
-                    }
-                    return feed.replaceWith(true);
+                    return rows.replaceWith(first);
                 }));
+    }
+
+    private Uni<Void> feedAndDigest(SqlConnection c, Outcome o) {
+        Uni<Void> feed = Uni.createFrom().voidItem();
+        NotificationRow n = o.notification();
+        if (n != null && o.inApp()) {
+            feed = c.preparedQuery("""
+                            insert into notifications (id, user_id, event_id, kind, room_id, msg_id, seq, sender,
+                                preview, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                            on conflict (event_id, user_id) do nothing""")
+                    .execute(Tuple.from(Arrays.asList(n.id(), o.userId(), o.eventId(), n.kind(), n.roomId(),
+                            n.msgId(), n.seq(), n.sender(), n.preview(), utc(n.createdAt()))))
+                    .replaceWithVoid();
+        }
+        if (o.digestText() != null && n != null) {
+            feed = feed.chain(() -> c.preparedQuery("""
+                            insert into digest_items (user_id, event_id, room_id, msg_id, seq, sender, text)
+                            values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing""")
+                    .execute(Tuple.from(Arrays.asList(o.userId(), o.eventId(), n.roomId(), n.msgId(), n.seq(),
+                            n.sender(), o.digestText())))
+                    .replaceWithVoid());
+        }
+        return feed;
     }
 
     /** Newest first; the cursor is the (createdAt, id) of the last item of the previous page. */

@@ -16,13 +16,13 @@ import io.chat.notification.repository.RoomRepository;
 import io.chat.notification.service.NotificationPolicy.Decision;
 import io.chat.notification.service.NotificationPolicy.Recipient;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -59,13 +59,30 @@ public class NotificationService {
                 LOG.warnf("message.created %s for a room unknown here: skipped", eventId);
                 return Uni.createFrom().voidItem();
             }
-            return people.recipients(m.room(), m.sender()).chain(recipients -> Multi.createFrom().iterable(recipients)
-                    .onItem().transformToUniAndConcatenate(r -> decideOne(eventId, m, room, r))
-                    .collect().asList().replaceWithVoid());
+            return people.recipients(m.room(), m.sender()).chain(recipients -> {
+                // every recipient's decision in one transaction; pushes and live notifications after it committed
+                List<Planned> planned = recipients.stream().map(r -> decide(eventId, m, room, r)).toList();
+                return notifications.recordAll(planned.stream().map(Planned::outcome).toList()).chain(first -> {
+                    List<Uni<Void>> live = new ArrayList<>();
+                    for (Planned p : planned) {
+                        if (first.contains(p.outcome.userId())) {
+                            live.add(announce(m, room, p));
+                        } else {
+                            metrics.counter("chat_notifications_redelivered_total").increment();
+                        }
+                    }
+                    return live.isEmpty() ? Uni.createFrom().voidItem()
+                            : Uni.join().all(live).andCollectFailures().replaceWithVoid();
+                });
+            });
         });
     }
 
-    private Uni<Void> decideOne(String eventId, MessageEvent m, RoomRepository.RoomRow room, RecipientRow r) {
+    private record Planned(Decision decision, NotificationSettings settings, NotificationRow row, String preview,
+            Outcome outcome) {
+    }
+
+    private Planned decide(String eventId, MessageEvent m, RoomRepository.RoomRow room, RecipientRow r) {
         NotificationSettings s = settings.parseStored(r.settingsJson());
         boolean mentioned = mentioned(m.mentions(), r.userId());
         Instant now = Instant.now();
@@ -77,26 +94,28 @@ public class NotificationService {
                 m.sender(), preview, now, null);
         Outcome o = new Outcome(eventId, r.userId(), d.outcome(), d.notifies() ? row : null, d.inApp(),
                 d.digest() && m.text() != null ? m.text() : null);
-        return notifications.record(o).chain(first -> {
-            if (!first) {
-                metrics.counter("chat_notifications_redelivered_total").increment();
-                return Uni.createFrom().voidItem();
-            }
-            metrics.counter("chat_notifications_decided_total", "outcome", d.outcome(),
-                    "kind", d.kind() == null ? "none" : d.kind()).increment();
-            Uni<Void> live = d.inApp()
-                    ? publisher.created(new NotificationCreated(row.id().toString(), r.userId(), d.kind(), m.room(),
-                            m.msgId(), m.sender(), preview, now))
-                            .onFailure().invoke(e -> LOG.warnf("notification.created not published: %s", e.toString()))
-                            .onFailure().recoverWithNull()
-                    : Uni.createFrom().voidItem();
-            if (d.push()) {
-                // pushes go out on their own; a slow push service must not hold up the consumer
-                push.send(r.userId(), new PushMessage(row.id().toString(), d.kind(), m.room(), room.name(),
-                        m.sender(), s.previews() ? preview : null)).subscribe().with(x -> { }, e -> { });
-            }
-            return live;
-        });
+        return new Planned(d, s, row, preview, o);
+    }
+
+    /** After the decision is stored (the first time only): metrics, the live notification, the push. */
+    private Uni<Void> announce(MessageEvent m, RoomRepository.RoomRow room, Planned p) {
+        Decision d = p.decision;
+        NotificationRow row = p.row;
+        String user = p.outcome.userId();
+        metrics.counter("chat_notifications_decided_total", "outcome", d.outcome(),
+                "kind", d.kind() == null ? "none" : d.kind()).increment();
+        Uni<Void> live = d.inApp()
+                ? publisher.created(new NotificationCreated(row.id().toString(), user, d.kind(), m.room(),
+                        m.msgId(), m.sender(), p.preview, row.createdAt()))
+                        .onFailure().invoke(e -> LOG.warnf("notification.created not published: %s", e.toString()))
+                        .onFailure().recoverWithNull()
+                : Uni.createFrom().voidItem();
+        if (d.push()) {
+            // pushes go out on their own; a slow push service must not hold up the consumer
+            push.send(user, new PushMessage(row.id().toString(), d.kind(), m.room(), room.name(),
+                    m.sender(), p.settings.previews() ? p.preview : null)).subscribe().with(x -> { }, e -> { });
+        }
+        return live;
     }
 
     /**
