@@ -131,7 +131,12 @@ class DigestEmailTest extends NotificationTestBase {
         assertEquals(0, inbox(email(dndUser)).size(), "DND suppresses the email");
         assertEquals(0, inbox(email(muter)).size(), "mute suppresses the email");
         assertEquals(0, count("select count(*) from notifications where user_id = $1", muter), "muted: no feed entry");
-        assertEquals("muted", scalar("select outcome from notification_decisions where user_id = $1", muter));
+        // a decision without effect is counted, not stored (only decisions with effects need redelivery protection)
+        assertEquals(0, count("select count(*) from notification_decisions where user_id = $1", muter));
+        assertEquals(1, count("select count(*) from notification_decisions where user_id = $1", control));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("chat_notifications_decided_total{")
+                && l.contains("outcome=\"muted\"") && !l.endsWith(" 0.0")), "the muted decision is counted");
     }
 
     @Test

@@ -60,8 +60,19 @@ public class NotificationService {
                 return Uni.createFrom().voidItem();
             }
             return people.recipients(m.room(), m.sender()).chain(recipients -> {
-                // every recipient's decision in one transaction; pushes and live notifications after it committed
-                List<Planned> planned = recipients.stream().map(r -> decide(eventId, m, room, r)).toList();
+                // Only decisions with an effect are stored (all in one transaction; pushes and live notifications
+                // after it committed): they make a redelivered event change nothing. A decision without effect (most
+                // of them: online, mentions-only rooms) is just counted; a redelivery decides it again.
+                List<Planned> planned = new ArrayList<>();
+                for (RecipientRow r : recipients) {
+                    Planned p = decide(eventId, m, room, r);
+                    if (p.decision.notifies()) {
+                        planned.add(p);
+                    } else {
+                        metrics.counter("chat_notifications_decided_total", "outcome", p.decision.outcome(), "kind", "none")
+                                .increment();
+                    }
+                }
                 return notifications.recordAll(planned.stream().map(Planned::outcome).toList()).chain(first -> {
                     List<Uni<Void>> live = new ArrayList<>();
                     for (Planned p : planned) {
