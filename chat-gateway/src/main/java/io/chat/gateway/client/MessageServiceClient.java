@@ -36,9 +36,12 @@ public class MessageServiceClient {
         client = WebClient.create(vertx, new WebClientOptions().setMaxPoolSize(50).setKeepAlive(true));
     }
 
-    /** Every room of the user with its member ids. */
+    /**
+     * Every room of the user with its member ids. The timeout is generous: in a reconnect storm these calls queue,
+     * and giving up on one that message-service is about to answer only makes the caller ask again.
+     */
     public Uni<Map<String, List<String>>> memberships(String token) {
-        return client.get(port, host, "/api/rooms/memberships").putHeader("Authorization", "Bearer " + token).timeout(5000).send()
+        return client.get(port, host, "/api/rooms/memberships").putHeader("Authorization", "Bearer " + token).timeout(10_000).send()
                 .map(r -> {
                     if (r.statusCode() != 200) {
                         throw new IllegalStateException("memberships answered " + r.statusCode());
