@@ -91,12 +91,9 @@ public class SessionLifecycle {
                 .onFailure().retry().withBackOff(MEMBERSHIPS_FIRST_RETRY, MEMBERSHIPS_MAX_BACKOFF)
                 .expireIn(MEMBERSHIPS_GIVE_UP.toMillis())
                 .onItem().transformToUni(memberships -> {
-                    if (registry.get(session.id()) != session) {
-                        return Uni.createFrom().voidItem(); // closed while waiting: index nothing for it
-                    }
                     rooms.addMemberships(memberships);
                     if (registry.get(session.id()) != session) {
-                        // closed in between: its close may already have dropped its rooms before they were added
+                        // closed while waiting: its close may have run before the rooms were added, so drop them here
                         if (!registry.isConnected(session.userId)) {
                             rooms.userDisconnected(session.userId);
                         }

@@ -1,16 +1,15 @@
 package io.chat.message.messaging;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chat.contracts.ChatCommand;
 import io.chat.contracts.Envelope;
 import io.chat.contracts.ErrorCodes;
 import io.chat.contracts.EventTypes;
+import io.chat.message.config.MessageConfig;
 import io.chat.message.service.Caller;
 import io.chat.message.service.ChatException;
 import io.chat.message.service.MessageChanges;
 import io.chat.message.service.MessageService;
-import io.chat.message.config.MessageConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
