@@ -27,10 +27,13 @@ import java.util.Set;
 
 /**
  * Handles client commands from chat.commands. Records of one room share a partition; a poll's records
- * arrive as one batch, which is split into one lane per room: a lane handles its room's commands one
- * after another (a room's commands keep their order), lanes of different rooms run concurrently (up to
- * {@code chat.messages.command-concurrency}), so rooms do not wait for each other's transactions.
- * The batch's offsets are committed after every lane finished, and a redelivered command is answered
+ * arrive as one batch, which is split into one lane per room, and each lane into segments: a run of
+ * plain sends (see {@link MessageService#plain}) or a single other command. The batch is handled in
+ * rounds: round k takes the k-th segment of every lane, stores all its plain sends in one transaction
+ * ({@link MessageService#sendAll}) and handles its other commands concurrently (up to
+ * {@code chat.messages.command-concurrency}). A room's commands so keep their order, rooms do not wait for
+ * each other, and under load the sends of a whole poll cost one transaction instead of one each.
+ * The batch's offsets are committed after every round finished, and a redelivered command is answered
  * from what was stored (idempotency by clientMsgId), so redelivery changes nothing.
  */
 @ApplicationScoped
@@ -53,26 +56,70 @@ public class CommandConsumer {
 
     @Incoming("chat-commands")
     public Uni<Void> onCommands(List<String> values) {
-        Map<String, List<Parsed>> lanes = new LinkedHashMap<>();
+        Map<String, List<List<Parsed>>> lanes = new LinkedHashMap<>();
+        int rounds = 0;
         for (String value : values) {
             Parsed parsed = parse(value);
-            if (parsed != null) {
-                lanes.computeIfAbsent(parsed.command.room() == null ? "" : parsed.command.room(),
-                        k -> new ArrayList<>(4)).add(parsed);
+            if (parsed == null) {
+                continue;
+            }
+            registry.counter("chat_commands_total", "type", known(parsed.envelope.type())).increment();
+            List<List<Parsed>> segments = lanes.computeIfAbsent(parsed.command.room() == null ? "" : parsed.command.room(),
+                    k -> new ArrayList<>(2));
+            List<Parsed> last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
+            if (parsed.plain != null && last != null && last.get(0).plain != null) {
+                last.add(parsed);
+            } else {
+                segments.add(new ArrayList<>(List.of(parsed)));
+                rounds = Math.max(rounds, segments.size());
             }
         }
-        if (lanes.isEmpty()) {
-            return Uni.createFrom().voidItem();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int k = 0; k < rounds; k++) {
+            List<Parsed> sends = new ArrayList<>();
+            List<Parsed> others = new ArrayList<>();
+            for (List<List<Parsed>> segments : lanes.values()) {
+                if (k < segments.size()) {
+                    List<Parsed> segment = segments.get(k);
+                    (segment.get(0).plain != null ? sends : others).addAll(segment);
+                }
+            }
+            chain = chain.flatMap(x -> round(sends, others));
         }
-        if (lanes.size() == 1) {
-            return lane(lanes.values().iterator().next());
-        }
-        return Multi.createFrom().iterable(lanes.values())
-                .onItem().transformToUni(this::lane).merge(config.commandConcurrency())
-                .collect().last().replaceWithVoid();
+        return chain;
     }
 
-    private record Parsed(Envelope envelope, ChatCommand command) {
+    private record Parsed(Envelope envelope, ChatCommand command, MessageService.PlainSend plain) {
+    }
+
+    /** One round: its plain sends in one transaction, beside its other commands (at most one per room). */
+    private Uni<Void> round(List<Parsed> sends, List<Parsed> others) {
+        Uni<Void> batch = sends.isEmpty() ? Uni.createFrom().voidItem()
+                : sends.size() == 1 ? handle(sends.get(0)) : sendBatch(sends);
+        if (others.isEmpty()) {
+            return batch;
+        }
+        Uni<Void> rest = others.size() == 1 ? handle(others.get(0))
+                : Multi.createFrom().iterable(others).onItem().transformToUni(this::handle).merge(config.commandConcurrency())
+                        .collect().last().replaceWithVoid();
+        return Uni.combine().all().unis(batch, rest).discardItems();
+    }
+
+    private Uni<Void> sendBatch(List<Parsed> sends) {
+        List<MessageService.PlainSend> plain = new ArrayList<>(sends.size());
+        sends.forEach(p -> plain.add(p.plain));
+        registry.summary("chat_send_batch_size").record(plain.size());
+        return messages.sendAll(plain).onFailure().recoverWithUni(e -> {
+            // nothing of the batch was stored: handle its sends one by one (room by room, in order), with retries
+            registry.counter("chat_send_batch_fallbacks_total").increment();
+            if (!(e instanceof MessageService.NotBatchable)) {
+                LOG.warnf("a batch of %d sends failed, handling them one by one: %s", plain.size(), e.toString());
+            }
+            Map<String, List<Parsed>> byRoom = new LinkedHashMap<>();
+            sends.forEach(p -> byRoom.computeIfAbsent(p.command.room(), k -> new ArrayList<>()).add(p));
+            return Multi.createFrom().iterable(byRoom.values()).onItem().transformToUni(this::lane)
+                    .merge(config.commandConcurrency()).collect().last().replaceWithVoid();
+        });
     }
 
     private Parsed parse(String value) {
@@ -89,7 +136,11 @@ public class CommandConsumer {
             LOG.warn("skipping command without sender or origin");
             return null;
         }
-        return new Parsed(envelope, command);
+        MessageService.PlainSend plain = EventTypes.MESSAGE_SEND.equals(envelope.type())
+                ? messages.plain(caller(command), command.room(), command.clientMsgId(), command.text(), command.replyTo(),
+                        command.threadRoot(), command.origin())
+                : null;
+        return new Parsed(envelope, command, plain);
     }
 
     private Uni<Void> lane(List<Parsed> commands) {
@@ -104,8 +155,7 @@ public class CommandConsumer {
     Uni<Void> handle(Parsed parsed) {
         Envelope envelope = parsed.envelope;
         ChatCommand command = parsed.command;
-        Caller caller = new Caller(command.userId(), command.groups() == null ? Set.of() : Set.copyOf(command.groups()));
-        registry.counter("chat_commands_total", "type", known(envelope.type())).increment();
+        Caller caller = caller(command);
         return Uni.createFrom().deferred(() -> dispatch(envelope.type(), caller, command))
                 // the database or Kafka is unreachable (a restart, a failover): keep this room's lane (and so the batch) waiting
                 // and retry, so its commands are handled in order once it is back; the offset is not committed meanwhile
@@ -127,6 +177,10 @@ public class CommandConsumer {
                                 return null;
                             });
                 });
+    }
+
+    private static Caller caller(ChatCommand command) {
+        return new Caller(command.userId(), command.groups() == null ? Set.of() : Set.copyOf(command.groups()));
     }
 
     private Uni<Void> dispatch(String type, Caller caller, ChatCommand c) {

@@ -41,6 +41,30 @@ public class RoomRepository {
         });
     }
 
+    /**
+     * {@link #access} for many (room, user) pairs in one query, without locks.
+     *
+     * @return one entry per pair, in the given order; null where the room does not exist
+     */
+    public Uni<List<Access>> accessAll(SqlClient db, UUID[] roomIds, String[] userIds) {
+        return db.preparedQuery("select q.i, r.id, r.kind, r.name, r.status, r.created_by, r.last_seq, r.retention_seconds, "
+                        + "m.role, m.read_seq from unnest($1::uuid[], $2::text[]) with ordinality as q(room_id, user_id, i) "
+                        + "left join rooms r on r.id = q.room_id "
+                        + "left join members m on m.room_id = q.room_id and m.user_id = q.user_id")
+                .execute(Tuple.of(roomIds, userIds)).map(rows -> {
+                    Access[] out = new Access[roomIds.length];
+                    for (Row r : rows) {
+                        if (r.getUUID("id") != null) {
+                            Long read = r.getLong("read_seq");
+                            out[(int) (r.getLong("i") - 1)] = new Access(r.getUUID("id"), r.getString("kind"), r.getString("name"),
+                                    r.getString("status"), r.getString("created_by"), r.getLong("last_seq"), r.getString("role"),
+                                    read == null ? 0 : read, r.getLong("retention_seconds"));
+                        }
+                    }
+                    return Arrays.asList(out);
+                });
+    }
+
     public Uni<List<Member>> members(SqlClient db, UUID room) {
         return db.preparedQuery("select user_id, role from members where room_id = $1 order by joined_at, user_id")
                 .execute(Tuple.of(room)).map(rows -> {

@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,12 +99,155 @@ public class MessageService {
                     .flatMap(stored -> {
                         Sent sent = new Sent(stored.msgId(), stored.room(), stored.seq(), stored.ts(), false);
                         List<EventOutbox.Event> events = origin == null
-                                ? List.of(new EventOutbox.Event(EventTypes.MESSAGE_CREATED, stored))
-                                : List.of(new EventOutbox.Event(EventTypes.MESSAGE_CREATED, stored),
-                                        new EventOutbox.Event(EventTypes.COMMAND_RESULT, result(origin, sent)));
-                        return outbox.addAll(conn, stored.room(), events).replaceWith(sent);
+                                ? List.of(new EventOutbox.Event(stored.room(), EventTypes.MESSAGE_CREATED, stored))
+                                : List.of(new EventOutbox.Event(stored.room(), EventTypes.MESSAGE_CREATED, stored),
+                                        new EventOutbox.Event(stored.room(), EventTypes.COMMAND_RESULT, result(origin, sent)));
+                        return outbox.addAll(conn, events).replaceWith(sent);
                     });
         });
+    }
+
+    /** A gateway's send that can be stored in a batch with others: valid, and without reply, thread or mentions. */
+    public record PlainSend(Caller caller, UUID room, String clientMsgId, String text, Origin origin) {
+    }
+
+    /**
+     * @return the send as a {@link PlainSend}, or null when it cannot be batched; {@link #send} then handles it and
+     *         reports what is wrong with it, if anything
+     */
+    public PlainSend plain(Caller caller, String roomId, String clientMsgId, String rawText, String replyTo,
+            String threadRoot, Origin origin) {
+        if (origin == null || replyTo != null || threadRoot != null || clientMsgId == null
+                || !CLIENT_MSG_ID.matcher(clientMsgId).matches()) {
+            return null;
+        }
+        try {
+            UUID room = RoomIds.parse(roomId);
+            String text = MessageText.normalize(rawText, config.maxTextLength());
+            return MessageText.mentionedNames(text).isEmpty() ? new PlainSend(caller, room, clientMsgId, text, origin) : null;
+        } catch (ChatException invalid) {
+            return null;
+        }
+    }
+
+    /** {@link #sendAll} met a send it does not handle (staff joining a support room): nothing was stored. */
+    public static final class NotBatchable extends RuntimeException {
+        NotBatchable() {
+            super("a send needs the one-by-one path", null, false, false);
+        }
+    }
+
+    /**
+     * Stores plain sends of one or more rooms in one transaction with the same outcome as {@link #send} one by one:
+     * two pipelined reads (access, earlier sends with the same clientMsgId), one insert for all new messages and one
+     * outbox insert for their events and every command's result, refusals included. A room's sends must be in the
+     * order they were sent. Fails as a whole, storing nothing, on a database error or with {@link NotBatchable}; the
+     * caller then handles the sends one by one.
+     */
+    public Uni<Void> sendAll(List<PlainSend> sends) {
+        return pool.withTransaction(conn -> sendAllIn(conn, sends)).invoke(relay::trigger);
+    }
+
+    private static final class Pending {
+        final PlainSend send;
+        ChatException refused;
+        MessageEvent stored;
+        UUID newId;
+        Pending sameAs;
+
+        Pending(PlainSend send) {
+            this.send = send;
+        }
+    }
+
+    private Uni<Void> sendAllIn(SqlConnection conn, List<PlainSend> sends) {
+        int n = sends.size();
+        UUID[] roomIds = new UUID[n];
+        String[] senders = new String[n];
+        String[] clientMsgIds = new String[n];
+        for (int i = 0; i < n; i++) {
+            roomIds[i] = sends.get(i).room();
+            senders[i] = sends.get(i).caller().userId();
+            clientMsgIds[i] = sends.get(i).clientMsgId();
+        }
+        return Uni.combine().all().unis(rooms.accessAll(conn, roomIds, senders),
+                messages.byClientMsgIds(conn, roomIds, senders, clientMsgIds)).asTuple().flatMap(both -> {
+            List<Pending> pending = new ArrayList<>(n);
+            Map<String, Pending> newByKey = new java.util.HashMap<>();
+            List<Pending> fresh = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                Pending p = new Pending(sends.get(i));
+                pending.add(p);
+                try {
+                    if (RoomPolicy.requireWrite(both.getItem1().get(i), p.send.caller())) {
+                        return Uni.createFrom().failure(new NotBatchable());
+                    }
+                } catch (ChatException refused) {
+                    p.refused = refused;
+                    continue;
+                }
+                p.stored = both.getItem2().get(i);
+                if (p.stored == null) {
+                    // the same send twice in one batch (a client's resend): the second is answered like a repeat
+                    p.sameAs = newByKey.putIfAbsent(roomIds[i] + "\n" + senders[i] + "\n" + clientMsgIds[i], p);
+                    if (p.sameAs == null) {
+                        p.newId = UUID.randomUUID();
+                        fresh.add(p);
+                    }
+                }
+            }
+            return insertFresh(conn, fresh).flatMap(x -> outbox.addAll(conn, events(pending)));
+        });
+    }
+
+    private Uni<Void> insertFresh(SqlConnection conn, List<Pending> fresh) {
+        if (fresh.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        int n = fresh.size();
+        UUID[] roomIds = new UUID[n];
+        UUID[] ids = new UUID[n];
+        String[] senders = new String[n];
+        String[] clientMsgIds = new String[n];
+        String[] texts = new String[n];
+        for (int i = 0; i < n; i++) {
+            PlainSend send = fresh.get(i).send;
+            roomIds[i] = send.room();
+            ids[i] = fresh.get(i).newId;
+            senders[i] = send.caller().userId();
+            clientMsgIds[i] = send.clientMsgId();
+            texts[i] = send.text();
+        }
+        return messages.insertAllNext(conn, roomIds, ids, senders, clientMsgIds, texts, OffsetDateTime.now()).map(stored -> {
+            for (Pending p : fresh) {
+                p.stored = stored.get(p.newId);
+                if (p.stored == null) { // its room was deleted after the access check
+                    throw new IllegalStateException("room " + p.send.room() + " disappeared during a batched send");
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Every send's events in the order of the sends: message.created for new messages, then the command's result. */
+    private static List<EventOutbox.Event> events(List<Pending> pending) {
+        List<EventOutbox.Event> events = new ArrayList<>(pending.size() * 2);
+        for (Pending p : pending) {
+            String key = p.send.room().toString();
+            if (p.refused != null) {
+                events.add(new EventOutbox.Event(key, EventTypes.COMMAND_RESULT,
+                        new CommandResult(p.send.origin(), false, null, p.refused.code, p.refused.getMessage())));
+                continue;
+            }
+            MessageEvent m = p.sameAs != null ? p.sameAs.stored : p.stored;
+            boolean created = p.newId != null;
+            if (created) {
+                events.add(new EventOutbox.Event(key, EventTypes.MESSAGE_CREATED, m));
+            }
+            events.add(new EventOutbox.Event(key, EventTypes.COMMAND_RESULT,
+                    result(p.send.origin(), new Sent(m.msgId(), m.room(), m.seq(), m.ts(), !created))));
+        }
+        return events;
     }
 
     private static CommandResult result(Origin origin, Sent sent) {
