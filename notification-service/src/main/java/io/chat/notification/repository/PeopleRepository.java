@@ -73,15 +73,23 @@ public class PeopleRepository {
                 .replaceWithVoid();
     }
 
+    /**
+     * The room's members but one, each with what the decision needs. Runs once per message, so its cost must
+     * depend on the room's size only: correlated subqueries are one primary-key lookup per member, whereas joins
+     * let the planner pick hash joins that read the whole users and presence tables (every message, whenever the
+     * statistics made the tables look small).
+     */
     public Uni<List<RecipientRow>> recipients(String roomId, String exceptUser) {
         return pool.preparedQuery("""
-                        select m.user_id, p.status, s.settings::text as settings, u.time_zone,
-                               coalesce(r.read_seq, 0) as read_seq, r.last_active_at
+                        select m.user_id,
+                               (select p.status from presence p where p.user_id = m.user_id) as status,
+                               (select s.settings::text from notification_settings s where s.user_id = m.user_id) as settings,
+                               (select u.time_zone from users u where u.user_id = m.user_id) as time_zone,
+                               coalesce((select r.read_seq from read_pointers r
+                                         where r.user_id = m.user_id and r.room_id = m.room_id), 0) as read_seq,
+                               (select r.last_active_at from read_pointers r
+                                where r.user_id = m.user_id and r.room_id = m.room_id) as last_active_at
                         from room_members m
-                        left join presence p on p.user_id = m.user_id
-                        left join notification_settings s on s.user_id = m.user_id
-                        left join users u on u.user_id = m.user_id
-                        left join read_pointers r on r.user_id = m.user_id and r.room_id = m.room_id
                         where m.room_id = $1 and m.user_id <> $2""")
                 .execute(Tuple.of(roomId, exceptUser == null ? "" : exceptUser))
                 .map(rows -> {
