@@ -52,10 +52,11 @@ public class MessageRepository {
      */
     public Uni<java.util.Map<Integer, MessageEvent>> byClientMsgIds(SqlClient db, UUID[] roomIds, String[] senders,
             String[] clientMsgIds) {
-        return db.preparedQuery("select q.i, m.room_id, m.seq, m.id, m.sender, m.client_msg_id, m.text, m.ts, m.reply_to, "
-                        + "m.thread_root, m.mentions, m.edited_at, m.deleted "
+        // 'offset 0': one index probe per key (see RoomRepository.accessAll)
+        return db.preparedQuery("select q.i, m.* "
                         + "from unnest($1::uuid[], $2::text[], $3::text[]) with ordinality as q(room_id, sender, client_msg_id, i) "
-                        + "join messages m on m.room_id = q.room_id and m.sender = q.sender and m.client_msg_id = q.client_msg_id")
+                        + "join lateral (select " + MESSAGE_COLUMNS + " from messages m where m.room_id = q.room_id "
+                        + "and m.sender = q.sender and m.client_msg_id = q.client_msg_id offset 0) m on true")
                 .execute(Tuple.of(roomIds, senders, clientMsgIds)).map(rows -> {
                     java.util.Map<Integer, MessageEvent> out = new java.util.HashMap<>();
                     rows.forEach(r -> out.put((int) (r.getLong("i") - 1), Rows.message(r)));
@@ -75,9 +76,10 @@ public class MessageRepository {
         return db.preparedQuery("with input as (select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) "
                         + "with ordinality as t(room_id, id, sender, client_msg_id, text, i)), "
                         + "counts as (select room_id, count(*) as n from input group by room_id), "
-                        + "locked as (select r.id from rooms r join counts c on c.room_id = r.id order by r.id for update of r), "
-                        + "next as (update rooms r set last_seq = r.last_seq + c.n, last_activity_at = now() "
-                        + "from counts c, locked l where r.id = c.room_id and l.id = r.id returning r.id, r.last_seq - c.n as base) "
+                        + "locked as (select r.id from rooms r where r.id = any($1) order by r.id for update), "
+                        + "next as (update rooms r set last_seq = r.last_seq + c.n, last_activity_at = now() from counts c "
+                        + "where r.id = any($1) and r.id = c.room_id and r.id in (select id from locked) "
+                        + "returning r.id, r.last_seq - c.n as base) "
                         + "insert into messages (room_id, seq, id, sender, client_msg_id, text, ts) "
                         + "select i.room_id, n.base + row_number() over (partition by i.room_id order by i.i), i.id, i.sender, "
                         + "i.client_msg_id, i.text, $6 from input i join next n on n.id = i.room_id "

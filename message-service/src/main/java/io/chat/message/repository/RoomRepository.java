@@ -49,8 +49,11 @@ public class RoomRepository {
     public Uni<List<Access>> accessAll(SqlClient db, UUID[] roomIds, String[] userIds) {
         return db.preparedQuery("select q.i, r.id, r.kind, r.name, r.status, r.created_by, r.last_seq, r.retention_seconds, "
                         + "m.role, m.read_seq from unnest($1::uuid[], $2::text[]) with ordinality as q(room_id, user_id, i) "
-                        + "left join rooms r on r.id = q.room_id "
-                        + "left join members m on m.room_id = q.room_id and m.user_id = q.user_id")
+                        // 'offset 0' keeps each lookup a primary-key probe per pair; as plain joins the planner may
+                        // hash whole tables for a handful of pairs
+                        + "left join lateral (select * from rooms r where r.id = q.room_id offset 0) r on true "
+                        + "left join lateral (select m.role, m.read_seq from members m "
+                        + "where m.room_id = q.room_id and m.user_id = q.user_id offset 0) m on true")
                 .execute(Tuple.of(roomIds, userIds)).map(rows -> {
                     Access[] out = new Access[roomIds.length];
                     for (Row r : rows) {
