@@ -322,8 +322,11 @@ public class CommandHandler {
         }
     }
 
+    /** Counters per known frame type, looked up once (a registry lookup per frame costs more than the increment). */
+    private final java.util.Map<String, io.micrometer.core.instrument.Counter> framesIn = new java.util.concurrent.ConcurrentHashMap<>();
+
     private void count(String type) {
-        metrics.counter("chat_gateway_frames_in_total", "type", type).increment();
+        framesIn.computeIfAbsent(type, t -> metrics.counter("chat_gateway_frames_in_total", "type", t)).increment();
     }
 
     static String requireText(JsonNode f, String field, int max) {
