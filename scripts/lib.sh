@@ -21,7 +21,7 @@ pick_java() {
     [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
     v=$("$c/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
     if [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null; then
-      export JAVA_HOME="$c" PATH="$c/bin:$PATH"
+      export JAVA_HOME="$c" PATH="$c/bin:$PATH" JAVA_FEATURE="${v%%.*}"
       return 0
     fi
   done
