@@ -73,30 +73,25 @@ class BatchedSendTest {
     }
 
     private Published collect(KafkaTestClient kafka, Set<String> rooms, int commands, int roomEvents) {
-        Map<String, List<JsonNode>> results = new HashMap<>();
-        Map<String, List<Envelope>> byRoom = new HashMap<>();
+        Published published = new Published(new HashMap<>(), new HashMap<>());
         long until = System.currentTimeMillis() + 30_000;
-        while ((results.size() < commands || byRoom.values().stream().mapToInt(List::size).sum() < roomEvents)
+        while ((published.results().size() < commands
+                || published.byRoom().values().stream().mapToInt(List::size).sum() < roomEvents)
                 && System.currentTimeMillis() < until) {
-            for (Envelope e : kafka.drain(Duration.ofMillis(200))) {
-                JsonNode p = e.payload();
-                if (e.type().equals(EventTypes.COMMAND_RESULT) && session.equals(p.path("origin").path("sessionId").asText())) {
-                    results.computeIfAbsent(p.path("origin").path("commandId").asText(), k -> new ArrayList<>()).add(p);
-                } else if (!e.type().equals(EventTypes.COMMAND_RESULT) && rooms.contains(p.path("room").asText())) {
-                    byRoom.computeIfAbsent(p.path("room").asText(), k -> new ArrayList<>()).add(e);
-                }
-            }
+            kafka.drain(Duration.ofMillis(200)).forEach(e -> sort(e, rooms, published));
         }
         // a little longer, so that a duplicate answer or event would be seen
-        for (Envelope e : kafka.drain(Duration.ofMillis(500))) {
-            JsonNode p = e.payload();
-            if (e.type().equals(EventTypes.COMMAND_RESULT) && session.equals(p.path("origin").path("sessionId").asText())) {
-                results.computeIfAbsent(p.path("origin").path("commandId").asText(), k -> new ArrayList<>()).add(p);
-            } else if (!e.type().equals(EventTypes.COMMAND_RESULT) && rooms.contains(p.path("room").asText())) {
-                byRoom.computeIfAbsent(p.path("room").asText(), k -> new ArrayList<>()).add(e);
-            }
+        kafka.drain(Duration.ofMillis(500)).forEach(e -> sort(e, rooms, published));
+        return published;
+    }
+
+    private void sort(Envelope e, Set<String> rooms, Published into) {
+        JsonNode p = e.payload();
+        if (e.type().equals(EventTypes.COMMAND_RESULT) && session.equals(p.path("origin").path("sessionId").asText())) {
+            into.results().computeIfAbsent(p.path("origin").path("commandId").asText(), k -> new ArrayList<>()).add(p);
+        } else if (!e.type().equals(EventTypes.COMMAND_RESULT) && rooms.contains(p.path("room").asText())) {
+            into.byRoom().computeIfAbsent(p.path("room").asText(), k -> new ArrayList<>()).add(e);
         }
-        return new Published(results, byRoom);
     }
 
     private static JsonNode only(Published published, String commandId) {
