@@ -31,10 +31,14 @@ import java.util.Set;
  * plain sends (see {@link MessageService#plain}) or a single other command. The batch is handled in
  * rounds: round k takes the k-th segment of every lane, stores all its plain sends in one transaction
  * ({@link MessageService#sendAll}) and handles its other commands concurrently (up to
- * {@code chat.messages.command-concurrency}). A room's commands so keep their order, rooms do not wait for
- * each other, and under load the sends of a whole poll cost one transaction instead of one each.
+ * {@code chat.messages.command-concurrency}). A room's commands so keep their order, and under load the
+ * sends of a whole poll cost one transaction instead of one each. The price: a round waits for its slowest
+ * command (one retrying a database outage holds the next round of every room), and a batch that fails or
+ * holds a send the batch does not handle (staff joining a support room) is handled one by one as a whole.
  * The batch's offsets are committed after every round finished, and a redelivered command is answered
- * from what was stored (idempotency by clientMsgId), so redelivery changes nothing.
+ * from what was stored (idempotency by clientMsgId), so redelivery changes nothing. (A commit whose outcome
+ * is unknown, a connection lost during it, is retried the same way: the command may then be answered twice,
+ * the second time as a repeat; the gateway passes on only the first answer.)
  */
 @ApplicationScoped
 public class CommandConsumer {

@@ -66,7 +66,8 @@ public class MessageRepository {
 
     /**
      * {@link #insertNext} for many plain messages (no reply, thread or mentions) of one or more rooms, in one
-     * statement. The rooms' rows are locked in id order (so two such statements cannot deadlock) and each room's
+     * statement. The rooms' rows are locked in id order (so two such statements cannot deadlock), in the mode the
+     * update itself takes (foreign-key checks on rooms still pass), and each room's
      * {@code last_seq} grows by its number of messages; a room's messages get the next seqs in array order.
      *
      * @return the stored messages, by id
@@ -76,7 +77,7 @@ public class MessageRepository {
         return db.preparedQuery("with input as (select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) "
                         + "with ordinality as t(room_id, id, sender, client_msg_id, text, i)), "
                         + "counts as (select room_id, count(*) as n from input group by room_id), "
-                        + "locked as (select r.id from rooms r where r.id = any($1) order by r.id for update), "
+                        + "locked as (select r.id from rooms r where r.id = any($1) order by r.id for no key update), "
                         + "next as (update rooms r set last_seq = r.last_seq + c.n, last_activity_at = now() from counts c "
                         + "where r.id = any($1) and r.id = c.room_id and r.id in (select id from locked) "
                         + "returning r.id, r.last_seq - c.n as base) "

@@ -123,6 +123,9 @@ public class MessageService {
         }
         try {
             UUID room = RoomIds.parse(roomId);
+            if (!room.toString().equals(roomId)) {
+                return null; // not in canonical form: answered under the key the client used, as one by one
+            }
             String text = MessageText.normalize(rawText, config.maxTextLength());
             return MessageText.mentionedNames(text).isEmpty() ? new PlainSend(caller, room, clientMsgId, text, origin) : null;
         } catch (ChatException invalid) {
