@@ -43,6 +43,8 @@ public interface GatewayConfig {
 
     Services services();
 
+    MessageCalls messageCalls();
+
     RateLimits rateLimits();
 
     interface Services {
@@ -53,6 +55,24 @@ public interface GatewayConfig {
         String presence();
 
         String notification();
+    }
+
+    /**
+     * The gateway's calls to message-service (memberships at connect, sync). In a reconnect storm thousands queue
+     * for the pool: the time spent waiting for a connection is bounded separately from the time message-service
+     * may take to answer, so a call is not given up (and asked again) while it waits its turn.
+     */
+    interface MessageCalls {
+        @WithDefault("50")
+        int poolSize();
+
+        /** How long a call may wait for a pooled connection. */
+        @WithDefault("60s")
+        Duration queueTimeout();
+
+        /** How long message-service may stay silent on a call once it has been sent. */
+        @WithDefault("10s")
+        Duration answerTimeout();
     }
 
     /** Per user, shared by all replicas through Redis. */

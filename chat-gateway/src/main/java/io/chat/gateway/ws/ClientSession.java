@@ -21,8 +21,13 @@ public final class ClientSession {
     /** When the current token was issued: a revocation only closes sockets whose token predates it. */
     volatile long issuedAtMillis;
     volatile long lastActiveSignalMillis;
-    /** Last frame or pong from the client: a socket silent for too long is half-open and closed. */
+    /** Last frame or pong from the client (or the hello): a greeted socket silent for too long is half-open and closed. */
     volatile long lastHeardMillis = System.currentTimeMillis();
+    /**
+     * Set when the hello is sent. Until then the socket waits for its memberships (bounded by the give-up time), and
+     * its pongs wait too (a socket's callbacks run one at a time, the first is {@code @OnOpen}): silence means nothing.
+     */
+    volatile boolean greeted;
     /** Commands forwarded to message-service and not answered yet: command id → sent at (millis). */
     final ConcurrentHashMap<String, Long> pending = new ConcurrentHashMap<>(4);
 

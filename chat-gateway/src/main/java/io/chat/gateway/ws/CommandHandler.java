@@ -123,7 +123,7 @@ public class CommandHandler {
         } catch (FrameError e) {
             work = Uni.createFrom().failure(e);
         }
-        return work.onFailure().recoverWithItem(e -> {
+        Uni<Void> answered = work.onFailure().recoverWithItem(e -> {
             if (e instanceof FrameError fe) {
                 if (ErrorCodes.RATE_LIMITED.equals(fe.code)) {
                     metrics.counter("chat_gateway_rate_limited_total", "type", type).increment();
@@ -136,6 +136,14 @@ public class CommandHandler {
             }
             return null;
         });
+        if ("sync".equals(type)) {
+            // A socket's frames and pongs are handled one at a time, each after the previous one's Uni completed. A
+            // sync waits for message-service (up to a minute in a reconnect storm): held in that line, it kept the
+            // socket's pongs from being seen, and the socket was closed as half-open. It is answered when it is done.
+            answered.subscribe().with(x -> { }, e -> { }); // recovered above: it does not fail
+            return Uni.createFrom().voidItem();
+        }
+        return answered;
     }
 
     private Uni<Void> dispatch(ClientSession s, String type, String id, JsonNode f) {

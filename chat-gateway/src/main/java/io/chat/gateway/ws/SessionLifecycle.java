@@ -40,7 +40,7 @@ public class SessionLifecycle {
     static final CloseReason TOO_LARGE = new CloseReason(1009, "frame too large");
     static final Duration MEMBERSHIPS_FIRST_RETRY = Duration.ofMillis(200);
     static final Duration MEMBERSHIPS_MAX_BACKOFF = Duration.ofSeconds(3);
-    static final Duration MEMBERSHIPS_GIVE_UP = Duration.ofSeconds(30);
+    static final Duration MEMBERSHIPS_GIVE_UP = Duration.ofSeconds(60);
 
     @Inject
     SessionRegistry registry;
@@ -99,6 +99,8 @@ public class SessionLifecycle {
                         }
                         return Uni.createFrom().voidItem();
                     }
+                    session.lastHeardMillis = System.currentTimeMillis();
+                    session.greeted = true;
                     sender.send(session, hello(session));
                     LOG.debugf("socket %s opened (%d rooms)", session.correlationId, memberships.size());
                     return outbound.signal(session.userId, EventTypes.SIGNAL_CONNECTED,
@@ -171,7 +173,7 @@ public class SessionLifecycle {
                 s.connection.close(TOKEN_EXPIRED).subscribe().with(x -> { }, e -> { });
                 continue;
             }
-            if (now - s.lastHeardMillis > silentLimit) {
+            if (s.greeted && now - s.lastHeardMillis > silentLimit) {
                 metrics.counter("chat_gateway_half_open_closed_total").increment();
                 s.connection.close(GOING_AWAY).subscribe().with(x -> { }, e -> { });
                 continue;
