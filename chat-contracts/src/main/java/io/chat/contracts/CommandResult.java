@@ -10,4 +10,12 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CommandResult(Origin origin, boolean ok, Map<String, Object> result, String code, String message) {
+
+    public static CommandResult ok(Origin origin, Map<String, Object> result) {
+        return new CommandResult(origin, true, result, null, null);
+    }
+
+    public static CommandResult failed(Origin origin, String code, String message) {
+        return new CommandResult(origin, false, null, code, message);
+    }
 }

@@ -33,11 +33,7 @@ public class RoomRepository {
             if (rows.size() == 0) {
                 return null;
             }
-            Row r = rows.iterator().next();
-            Long read = r.getLong("read_seq");
-            return new Access(room, r.getString("kind"), r.getString("name"), r.getString("status"),
-                    r.getString("created_by"), r.getLong("last_seq"), r.getString("role"), read == null ? 0 : read,
-                    r.getLong("retention_seconds"));
+            return access(room, rows.iterator().next());
         });
     }
 
@@ -58,14 +54,17 @@ public class RoomRepository {
                     Access[] out = new Access[roomIds.length];
                     for (Row r : rows) {
                         if (r.getUUID("id") != null) {
-                            Long read = r.getLong("read_seq");
-                            out[(int) (r.getLong("i") - 1)] = new Access(r.getUUID("id"), r.getString("kind"), r.getString("name"),
-                                    r.getString("status"), r.getString("created_by"), r.getLong("last_seq"), r.getString("role"),
-                                    read == null ? 0 : read, r.getLong("retention_seconds"));
+                            out[(int) (r.getLong("i") - 1)] = access(r.getUUID("id"), r);
                         }
                     }
                     return Arrays.asList(out);
                 });
+    }
+
+    private static Access access(UUID room, Row r) {
+        Long read = r.getLong("read_seq");
+        return new Access(room, r.getString("kind"), r.getString("name"), r.getString("status"), r.getString("created_by"),
+                r.getLong("last_seq"), r.getString("role"), read == null ? 0 : read, r.getLong("retention_seconds"));
     }
 
     public Uni<List<Member>> members(SqlClient db, UUID room) {

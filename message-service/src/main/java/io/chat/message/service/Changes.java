@@ -40,7 +40,7 @@ public class Changes {
     /** Like {@link #run} for a command: {@code ack} (the result fields) is also the command's result when origin is set. */
     public Uni<Map<String, Object>> command(UUID room, Origin origin, Function<SqlConnection, Uni<Map<String, Object>>> work) {
         return run(conn -> work.apply(conn).flatMap(ack -> origin == null ? Uni.createFrom().item(ack)
-                : outbox.add(conn, room.toString(), EventTypes.COMMAND_RESULT, new CommandResult(origin, true, ack, null, null))
+                : outbox.add(conn, room.toString(), EventTypes.COMMAND_RESULT, CommandResult.ok(origin, ack))
                         .replaceWith(ack)));
     }
 

@@ -239,7 +239,7 @@ public class MessageService {
             String key = p.send.room().toString();
             if (p.refused != null) {
                 events.add(new EventOutbox.Event(key, EventTypes.COMMAND_RESULT,
-                        new CommandResult(p.send.origin(), false, null, p.refused.code, p.refused.getMessage())));
+                        CommandResult.failed(p.send.origin(), p.refused.code, p.refused.getMessage())));
                 continue;
             }
             MessageEvent m = p.sameAs != null ? p.sameAs.stored : p.stored;
@@ -254,7 +254,7 @@ public class MessageService {
     }
 
     private static CommandResult result(Origin origin, Sent sent) {
-        return new CommandResult(origin, true, sent.ack(), null, null);
+        return CommandResult.ok(origin, sent.ack());
     }
 
     private Uni<Void> requireInRoom(SqlConnection conn, UUID room, String field, UUID msgId) {
@@ -306,7 +306,7 @@ public class MessageService {
     /** Records a command that failed, so its gateway answers the client with an error frame. */
     public Uni<Void> fail(String roomKey, Origin origin, String code, String message) {
         return pool.withTransaction(conn -> outbox.add(conn, roomKey == null ? "" : roomKey, EventTypes.COMMAND_RESULT,
-                new CommandResult(origin, false, null, code, message))).invoke(relay::trigger);
+                CommandResult.failed(origin, code, message))).invoke(relay::trigger);
     }
 
     static boolean isUniqueViolation(Throwable t) {
