@@ -34,6 +34,7 @@ public class ApiProxy {
 
     void init(@Observes Router router, Vertx vertx) {
         GatewayConfig.Services s = config.services();
+        // a new prefix here needs its line in quarkus.micrometer.binder.http-server.match-patterns (application.properties)
         route("/api/auth", s.auth());
         route("/api/users", s.auth());
         route("/api/admin", s.auth());
