@@ -14,18 +14,18 @@ import java.io.IOException;
  * its {@code rooms} object can be read as a tree.
  */
 public record Frame(String type, String ref, String room, long seq, String clientMsgId, String code, String message, long retryAfterMs,
-        boolean hasRooms, String raw) {
+        String ts, boolean hasRooms, String raw) {
     public static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory FACTORY = JSON.getFactory();
 
     public static Frame parse(String text) {
-        String type = null, ref = null, room = null, clientMsgId = null, code = null, message = null;
+        String type = null, ref = null, room = null, clientMsgId = null, code = null, message = null, ts = null;
         long seq = -1;
         long retryAfter = -1;
         boolean rooms = false;
         try (JsonParser p = FACTORY.createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                return new Frame("__invalid__", null, null, -1, null, null, null, -1, false, text);
+                return new Frame("__invalid__", null, null, -1, null, null, null, -1, null, false, text);
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -46,13 +46,14 @@ public record Frame(String type, String ref, String room, long seq, String clien
                     case "code" -> code = p.getValueAsString();
                     case "message" -> message = p.getValueAsString();
                     case "retryAfterMs" -> retryAfter = p.getValueAsLong(-1);
+                    case "ts" -> ts = p.getValueAsString();
                     default -> { }
                 }
             }
         } catch (IOException e) {
-            return new Frame("__invalid__", null, null, -1, null, null, null, -1, false, text);
+            return new Frame("__invalid__", null, null, -1, null, null, null, -1, null, false, text);
         }
-        return new Frame(type, ref, room, seq, clientMsgId, code, message, retryAfter, rooms, rooms ? text : null);
+        return new Frame(type, ref, room, seq, clientMsgId, code, message, retryAfter, ts, rooms, rooms ? text : null);
     }
 
     public JsonNode tree() {
