@@ -163,7 +163,8 @@ public class SessionLifecycle {
     }
 
     /** Once a second: expired tokens (4001), half-open sockets, commands that never got a result. */
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void sweep() {
         long now = System.currentTimeMillis();
         long silentLimit = config.heartbeatInterval().toMillis() * 3;
@@ -189,7 +190,8 @@ public class SessionLifecycle {
     }
 
     /** Renews this replica's presence leases: one signal for all its sockets. */
-    @Scheduled(every = "${chat.gateway.heartbeat-interval:10s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${chat.gateway.heartbeat-interval:10s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void heartbeat() {
         if (started && !draining) {
             outbound.signal(config.id(), EventTypes.SIGNAL_HEARTBEAT,

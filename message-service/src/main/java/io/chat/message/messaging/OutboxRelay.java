@@ -119,7 +119,9 @@ public class OutboxRelay {
         });
     }
 
-    @Scheduled(every = "${chat.messages.outbox-poll:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Not before the application has started: the emitter is connected to its channel during start-up. */
+    @Scheduled(every = "${chat.messages.outbox-poll:1s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         trigger();
     }

@@ -42,7 +42,8 @@ public class RetentionJob {
     }
 
     @Scheduled(every = "${chat.messages.retention-interval:60s}", delayed = "3s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> run() {
         return batch(0).onFailure().invoke(e -> LOG.warnf("retention run failed, will retry: %s", e.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();

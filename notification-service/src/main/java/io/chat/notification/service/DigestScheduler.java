@@ -39,7 +39,8 @@ public class DigestScheduler {
     MeterRegistry metrics;
 
     @Scheduled(every = "${chat.notification.digest.poll-interval}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> tick() {
         if (!tokens.present()) {
             return Uni.createFrom().voidItem();

@@ -42,7 +42,8 @@ public class ExpirySweeper {
     }
 
     // delayed: the first sweeps must not claim expiries before the Kafka emitter is wired at start-up
-    @Scheduled(every = "${chat.presence.sweep-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${chat.presence.sweep-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
         long now = System.currentTimeMillis();
         return store.sweep(now, config.idleTimeout().toMillis(), config.offlineGrace().toMillis(),
