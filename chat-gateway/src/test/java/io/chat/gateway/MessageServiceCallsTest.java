@@ -218,6 +218,42 @@ class MessageServiceCallsTest {
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
     }
 
+    /**
+     * A socket's syncs run one after another (one socket cannot take more of the pooled connections to message-service)
+     * and at most four run or wait: more are refused as rate_limited, retryable. (Here the single pooled connection
+     * would order the answers anyway; what this checks is the limit, and that the syncs do not hold the ping.)
+     */
+    @Test
+    void aSocketsSyncsRunInTurnAndAtMostFourWait() throws Exception {
+        FlakyMessageService.up = true;
+        FlakyMessageService.delayMillis = 0;
+        FlakyMessageService.syncDelayMillis = 300;
+        List<String> frames = new CopyOnWriteArrayList<>();
+        List<Integer> closes = new CopyOnWriteArrayList<>();
+        WebSocket ws = connect(frames, closes);
+        awaitFrame(frames, "\"hello\"");
+        for (int i = 1; i <= 6; i++) {
+            ws.sendText("{\"type\":\"sync\",\"id\":\"s" + i + "\",\"rooms\":{\"room-1\":0}}", true).join();
+        }
+        ws.sendText("{\"type\":\"ping\",\"id\":\"p1\"}", true).join();
+        awaitFrame(frames, "\"ref\":\"s4\"");
+        for (int i = 5; i <= 6; i++) {
+            String refused = frames.get(indexOf(frames, "\"ref\":\"s" + i + "\""));
+            assertTrue(refused.contains("\"type\":\"error\"") && refused.contains("\"code\":\"rate_limited\""),
+                    "the fifth and sixth are refused: " + refused);
+        }
+        int previous = indexOf(frames, "\"ref\":\"p1\"");
+        assertTrue(previous >= 0, "the ping was answered: " + frames);
+        for (int i = 1; i <= 4; i++) {
+            int at = indexOf(frames, "\"ref\":\"s" + i + "\"");
+            assertTrue(at > previous && frames.get(at).contains("\"type\":\"ack\""),
+                    "sync " + i + " answered after the ping and the syncs before it: " + frames);
+            previous = at;
+        }
+        assertEquals(List.of(), closes);
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+    }
+
     private static void awaitFrame(List<String> frames, String part) throws InterruptedException {
         long until = System.currentTimeMillis() + 10_000;
         while (indexOf(frames, part) < 0 && System.currentTimeMillis() < until) {

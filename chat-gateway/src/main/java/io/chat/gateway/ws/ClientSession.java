@@ -1,7 +1,9 @@
 package io.chat.gateway.ws;
 
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
 
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,6 +30,8 @@ public final class ClientSession {
      * its pongs wait too (a socket's callbacks run one at a time, the first is {@code @OnOpen}): silence means nothing.
      */
     volatile boolean greeted;
+    /** This socket's syncs, the first one running (they run one after another); null when there is none. */
+    ArrayDeque<Uni<Void>> syncs;
     /** Commands forwarded to message-service and not answered yet: command id → sent at (millis). */
     final ConcurrentHashMap<String, Long> pending = new ConcurrentHashMap<>(4);
 

@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,7 @@ public class CommandHandler {
     private static final int MAX_ID = 64;
     private static final int MAX_TEXT_CODE_POINTS = 4000;
     private static final int MAX_SYNC_ROOMS = 500;
+    static final int MAX_QUEUED_SYNCS = 4;
     private static final Set<String> KNOWN = Set.of("message.send", "message.edit", "message.delete", "reaction.add",
             "reaction.remove", "receipt.delivered", "receipt.read", "typing", "presence.set", "sync", "auth.refresh", "ping");
     private static final Set<String> FORWARDED = Set.of("message.edit", "message.delete", "reaction.add", "reaction.remove",
@@ -140,10 +142,58 @@ public class CommandHandler {
             // A socket's frames and pongs are handled one at a time, each after the previous one's Uni completed. A
             // sync waits for message-service (up to a minute in a reconnect storm): held in that line, it kept the
             // socket's pongs from being seen, and the socket was closed as half-open. It is answered when it is done.
-            answered.subscribe().with(x -> { }, e -> { }); // recovered above: it does not fail
+            if (!queueSync(session, answered)) {
+                metrics.counter("chat_gateway_rate_limited_total", "type", type).increment();
+                sender.error(session, id, ErrorCodes.RATE_LIMITED, "at most " + MAX_QUEUED_SYNCS
+                        + " syncs at a time per connection", 1000L);
+            }
             return Uni.createFrom().voidItem();
         }
         return answered;
+    }
+
+    /**
+     * A socket's syncs still run one after another, as before they left the socket's line: one socket cannot take
+     * more than one of the pooled connections to message-service, and at most {@value #MAX_QUEUED_SYNCS} wait.
+     *
+     * @return false when that many are already running or waiting
+     */
+    private boolean queueSync(ClientSession s, Uni<Void> sync) {
+        synchronized (s) {
+            if (s.syncs == null) {
+                s.syncs = new ArrayDeque<>(2);
+            }
+            if (s.syncs.size() >= MAX_QUEUED_SYNCS) {
+                return false;
+            }
+            s.syncs.add(sync);
+            if (s.syncs.size() > 1) {
+                return true; // started when the ones before it are done
+            }
+        }
+        runSyncs(s, sync);
+        return true;
+    }
+
+    private void runSyncs(ClientSession s, Uni<Void> sync) {
+        Runnable next = () -> {
+            Uni<Void> following;
+            synchronized (s) {
+                s.syncs.poll();
+                following = s.syncs.peek();
+                if (following == null) {
+                    s.syncs = null;
+                }
+            }
+            if (following != null) {
+                runSyncs(s, following);
+            }
+        };
+        if (!s.connection.isOpen()) {
+            next.run(); // nobody to answer
+            return;
+        }
+        sync.subscribe().with(x -> next.run(), e -> next.run()); // it recovers every failure with an error frame
     }
 
     private Uni<Void> dispatch(ClientSession s, String type, String id, JsonNode f) {
