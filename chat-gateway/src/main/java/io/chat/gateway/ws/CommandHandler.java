@@ -154,7 +154,7 @@ public class CommandHandler {
 
     /**
      * A socket's syncs still run one after another, as before they left the socket's line: one socket cannot take
-     * more than one of the pooled connections to message-service, and at most {@value #MAX_QUEUED_SYNCS} wait.
+     * more than one of the pooled connections to message-service, and at most {@value #MAX_QUEUED_SYNCS} run or wait.
      *
      * @return false when that many are already running or waiting
      */
