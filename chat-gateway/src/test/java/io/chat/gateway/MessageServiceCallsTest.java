@@ -199,13 +199,9 @@ class MessageServiceCallsTest {
      */
     @Test
     void aSlowSyncDoesNotHoldTheSocketsOtherFrames() throws Exception {
-        FlakyMessageService.up = true;
-        FlakyMessageService.delayMillis = 0;
-        FlakyMessageService.syncDelayMillis = 800;
         List<String> frames = new CopyOnWriteArrayList<>();
         List<Integer> closes = new CopyOnWriteArrayList<>();
-        WebSocket ws = connect(frames, closes);
-        awaitFrame(frames, "\"hello\"");
+        WebSocket ws = greeted(800, frames, closes);
         ws.sendText("{\"type\":\"sync\",\"id\":\"s1\",\"rooms\":{\"room-1\":0}}", true).join();
         ws.sendText("{\"type\":\"ping\",\"id\":\"p1\"}", true).join();
         awaitFrame(frames, "\"ref\":\"s1\"");
@@ -225,13 +221,9 @@ class MessageServiceCallsTest {
      */
     @Test
     void aSocketsSyncsRunInTurnAndAtMostFourWait() throws Exception {
-        FlakyMessageService.up = true;
-        FlakyMessageService.delayMillis = 0;
-        FlakyMessageService.syncDelayMillis = 300;
         List<String> frames = new CopyOnWriteArrayList<>();
         List<Integer> closes = new CopyOnWriteArrayList<>();
-        WebSocket ws = connect(frames, closes);
-        awaitFrame(frames, "\"hello\"");
+        WebSocket ws = greeted(300, frames, closes);
         for (int i = 1; i <= 6; i++) {
             ws.sendText("{\"type\":\"sync\",\"id\":\"s" + i + "\",\"rooms\":{\"room-1\":0}}", true).join();
         }
@@ -252,6 +244,16 @@ class MessageServiceCallsTest {
         }
         assertEquals(List.of(), closes);
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+    }
+
+    /** A socket past its hello, with message-service answering memberships at once and syncs after the delay. */
+    private WebSocket greeted(long syncDelayMillis, List<String> frames, List<Integer> closes) throws InterruptedException {
+        FlakyMessageService.up = true;
+        FlakyMessageService.delayMillis = 0;
+        FlakyMessageService.syncDelayMillis = syncDelayMillis;
+        WebSocket ws = connect(frames, closes);
+        awaitFrame(frames, "\"hello\"");
+        return ws;
     }
 
     private static void awaitFrame(List<String> frames, String part) throws InterruptedException {

@@ -125,7 +125,21 @@ public class CommandHandler {
         } catch (FrameError e) {
             work = Uni.createFrom().failure(e);
         }
-        Uni<Void> answered = work.onFailure().recoverWithItem(e -> {
+        Uni<Void> answered = answerFailures(session, id, type, work);
+        if ("sync".equals(type)) {
+            // A socket's frames and pongs are handled one at a time, each after the previous one's Uni completed. A
+            // sync waits for message-service (up to a minute in a reconnect storm): held in that line, it kept the
+            // socket's pongs from being seen, and the socket was closed as half-open. It is answered when it is done.
+            return queueSync(session, answered) ? Uni.createFrom().voidItem()
+                    : answerFailures(session, id, type, Uni.createFrom().failure(new FrameError(ErrorCodes.RATE_LIMITED,
+                            "at most " + MAX_QUEUED_SYNCS + " syncs at a time per connection", 1000L)));
+        }
+        return answered;
+    }
+
+    /** A command that fails is answered with an error frame; the returned Uni never fails. */
+    private Uni<Void> answerFailures(ClientSession session, String id, String type, Uni<Void> work) {
+        return work.onFailure().recoverWithItem(e -> {
             if (e instanceof FrameError fe) {
                 if (ErrorCodes.RATE_LIMITED.equals(fe.code)) {
                     metrics.counter("chat_gateway_rate_limited_total", "type", type).increment();
@@ -138,18 +152,6 @@ public class CommandHandler {
             }
             return null;
         });
-        if ("sync".equals(type)) {
-            // A socket's frames and pongs are handled one at a time, each after the previous one's Uni completed. A
-            // sync waits for message-service (up to a minute in a reconnect storm): held in that line, it kept the
-            // socket's pongs from being seen, and the socket was closed as half-open. It is answered when it is done.
-            if (!queueSync(session, answered)) {
-                metrics.counter("chat_gateway_rate_limited_total", "type", type).increment();
-                sender.error(session, id, ErrorCodes.RATE_LIMITED, "at most " + MAX_QUEUED_SYNCS
-                        + " syncs at a time per connection", 1000L);
-            }
-            return Uni.createFrom().voidItem();
-        }
-        return answered;
     }
 
     /**
