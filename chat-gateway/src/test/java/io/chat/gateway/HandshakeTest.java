@@ -62,6 +62,25 @@ class HandshakeTest {
     }
 
     @Test
+    void browsersTokenInTheSubprotocolIsVerifiedLikeTheHeader() {
+        HttpClient client = HttpClient.newHttpClient();
+        String token = TestTokens.forUser(UUID.randomUUID().toString());
+        WebSocket socket = client.newWebSocketBuilder()
+                .subprotocols("chat.v1", "quarkus-http-upgrade#Authorization#Bearer%20" + token)
+                .buildAsync(ws(null), new WebSocket.Listener() { }).join();
+        try {
+            assertEquals("chat.v1", socket.getSubprotocol());
+        } finally {
+            socket.abort();
+        }
+        String expired = TokenAttacks.all(UUID.randomUUID().toString()).get("expired");
+        assertEquals(401, refusal(client.newWebSocketBuilder()
+                .subprotocols("chat.v1", "quarkus-http-upgrade#Authorization#Bearer%20" + expired), ws(null)), "expired");
+        assertEquals(401, refusal(client.newWebSocketBuilder().header("Authorization", "Basic " + token), ws(null)),
+                "not a bearer token");
+    }
+
+    @Test
     void foreignOriginIsRefusedWith403() {
         String token = TestTokens.forUser(UUID.randomUUID().toString());
         assertEquals(403, refusal(HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + token)

@@ -61,8 +61,9 @@ public class MessageServiceClient {
     }
 
     /** Every room of the user with its member ids. */
-    public Uni<Map<String, List<String>>> memberships(String token) {
-        return timed(client.get(port, host, "/api/rooms/memberships")).putHeader("Authorization", "Bearer " + token).send()
+    /** @param authorization the user's {@code Authorization} header value, {@code "Bearer <token>"} */
+    public Uni<Map<String, List<String>>> memberships(String authorization) {
+        return timed(client.get(port, host, "/api/rooms/memberships")).putHeader("Authorization", authorization).send()
                 .onFailure().invoke(() -> membershipsFailed.increment())
                 .map(r -> {
                     if (r.statusCode() != 200) {
@@ -75,8 +76,8 @@ public class MessageServiceClient {
     }
 
     /** The sync answer: {rooms: {id: {messages, complete}}}, or the service's error status and body. */
-    public Uni<Result> sync(String token, Map<String, Long> rooms) {
-        return timed(client.post(port, host, "/api/sync")).putHeader("Authorization", "Bearer " + token)
+    public Uni<Result> sync(String authorization, Map<String, Long> rooms) {
+        return timed(client.post(port, host, "/api/sync")).putHeader("Authorization", authorization)
                 .sendJsonObject(new JsonObject().put("rooms", new JsonObject((Map<String, Object>) (Map<?, ?>) rooms)))
                 .onFailure().invoke(() -> syncFailed.increment())
                 .map(r -> {

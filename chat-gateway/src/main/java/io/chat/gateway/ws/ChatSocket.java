@@ -1,8 +1,5 @@
 package io.chat.gateway.ws;
 
-import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.arc.ClientProxy;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -15,17 +12,14 @@ import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Inject;
 
 /**
- * Protocol v1 at /ws. The upgrade itself is authenticated ({@code @Authenticated}: no token, an
- * invalid or expired one, means 401 and no socket); {@link HandshakeCheck} refuses foreign origins
- * and query-string tokens before that.
+ * Protocol v1 at /ws. {@link HandshakeCheck} authenticates the upgrade (no token, an invalid or expired one, means
+ * 401 and no socket) and refuses foreign origins and query-string tokens.
+ * <p>
+ * The connection is a callback parameter rather than an injected session-scoped bean, and nothing here depends on a
+ * request-scoped one, so WebSockets Next keeps no CDI context state per socket.
  */
 @WebSocket(path = "/ws")
-@Authenticated
 public class ChatSocket {
-    @Inject
-    WebSocketConnection connection;
-    @Inject
-    SecurityIdentity identity;
     @Inject
     SessionLifecycle lifecycle;
     @Inject
@@ -34,13 +28,12 @@ public class ChatSocket {
     SessionRegistry registry;
 
     @OnOpen
-    public Uni<Void> onOpen() {
-        // the injected connection is a session-scoped proxy; sessions outlive callbacks, so keep the real one
-        return lifecycle.open(ClientProxy.unwrap(connection), identity);
+    public Uni<Void> onOpen(WebSocketConnection connection) {
+        return lifecycle.open(connection);
     }
 
     @OnTextMessage
-    public Uni<Void> onFrame(String frame) {
+    public Uni<Void> onFrame(String frame, WebSocketConnection connection) {
         ClientSession session = registry.get(connection.id());
         if (session == null) {
             return Uni.createFrom().voidItem(); // still opening, or already closing
@@ -50,7 +43,7 @@ public class ChatSocket {
     }
 
     @OnPongMessage
-    public void onPong(Buffer data) {
+    public void onPong(Buffer data, WebSocketConnection connection) {
         ClientSession session = registry.get(connection.id());
         if (session != null) {
             session.lastHeardMillis = System.currentTimeMillis();
@@ -58,13 +51,13 @@ public class ChatSocket {
     }
 
     @OnClose
-    public void onClose() {
+    public void onClose(WebSocketConnection connection) {
         lifecycle.closed(connection.id());
     }
 
     /** A frame over max-message-size surfaces here; the contract closes such sockets with 1009. */
     @OnError
-    public Uni<Void> onError(IllegalStateException e) {
+    public Uni<Void> onError(IllegalStateException e, WebSocketConnection connection) {
         if (e.getMessage() != null && e.getMessage().contains("max message size")) {
             return connection.close(SessionLifecycle.TOO_LARGE);
         }

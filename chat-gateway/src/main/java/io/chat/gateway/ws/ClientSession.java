@@ -18,7 +18,11 @@ public final class ClientSession {
     public final String authSession;
     public final Set<String> groups;
     public final String correlationId;
-    volatile String accessToken;
+    /**
+     * {@code "Bearer <access token>"}, forwarded on the user's calls to message-service. Kept as the handshake's own
+     * header value, which Vert.x keeps for the socket's life anyway, so the token is held once (~0.6 KB).
+     */
+    volatile String authorization;
     volatile long expiresAtMillis;
     /** When the current token was issued: a revocation only closes sockets whose token predates it. */
     volatile long issuedAtMillis;
@@ -36,12 +40,12 @@ public final class ClientSession {
     final ConcurrentHashMap<String, Long> pending = new ConcurrentHashMap<>(4);
 
     ClientSession(WebSocketConnection connection, String userId, String authSession, Set<String> groups,
-            String accessToken, long issuedAtMillis, long expiresAtMillis) {
+            String authorization, long issuedAtMillis, long expiresAtMillis) {
         this.connection = connection;
         this.userId = userId;
         this.authSession = authSession;
         this.groups = groups;
-        this.accessToken = accessToken;
+        this.authorization = authorization;
         this.expiresAtMillis = expiresAtMillis;
         this.issuedAtMillis = issuedAtMillis;
         this.correlationId = connection.id();
@@ -56,7 +60,7 @@ public final class ClientSession {
         return connection.id();
     }
 
-    public String accessToken() {
-        return accessToken;
+    public String authorization() {
+        return authorization;
     }
 }

@@ -287,7 +287,7 @@ public class CommandHandler {
         }
         GatewayConfig.RateLimits limits = config.rateLimits();
         return limit("sync", s, limits.syncPerMinute(), limits.syncBurst())
-                .flatMap(x -> messages.sync(s.accessToken(), since)).map(result -> {
+                .flatMap(x -> messages.sync(s.authorization(), since)).map(result -> {
                     if (result.status() != 200) {
                         String code = result.body().path("code").asText(ErrorCodes.UNAVAILABLE);
                         throw new FrameError(code, result.body().path("message").asText("sync failed"));
@@ -347,7 +347,7 @@ public class CommandHandler {
             if (!s.userId.equals(jwt.getSubject())) {
                 throw new FrameError(ErrorCodes.FORBIDDEN, "the access token is for another user");
             }
-            s.accessToken = token;
+            s.authorization = "Bearer " + token;
             s.expiresAtMillis = jwt.getExpirationTime() * 1000;
             s.issuedAtMillis = jwt.getIssuedAtTime() * 1000;
             ObjectNode ack = Frames.ack(id);

@@ -13,7 +13,6 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -72,14 +71,20 @@ public class SessionLifecycle {
                 .register(metrics);
     }
 
-    Uni<Void> open(WebSocketConnection connection, SecurityIdentity identity) {
+    Uni<Void> open(WebSocketConnection connection) {
+        // taken out so that the parsed token is not kept for the socket's life (ClientSession keeps what is needed)
+        HandshakeCheck.Verified verified = connection.userData().remove(HandshakeCheck.TOKEN);
+        if (verified == null) {
+            LOG.errorf("socket %s opened without a verified token, closing", connection.id());
+            return connection.close(SERVER_ERROR); // cannot happen: HandshakeCheck permits only with one
+        }
         if (draining) {
             return connection.close(GOING_AWAY);
         }
-        JsonWebToken jwt = (JsonWebToken) identity.getPrincipal();
+        JsonWebToken jwt = verified.jwt();
         String sid = jwt.getClaim("sid");
         ClientSession session = new ClientSession(connection, jwt.getSubject(), sid, Set.copyOf(jwt.getGroups()),
-                jwt.getRawToken(), jwt.getIssuedAtTime() * 1000, jwt.getExpirationTime() * 1000);
+                verified.authorization(), jwt.getIssuedAtTime() * 1000, jwt.getExpirationTime() * 1000);
         if (!registry.add(session, config.maxConnectionsPerUser())) {
             metrics.counter("chat_gateway_refused_connections_total", "reason", "per_user_cap").increment();
             return connection.close(TOO_MANY);
@@ -87,7 +92,7 @@ public class SessionLifecycle {
         // index the user's rooms before hello: a client that syncs after hello then misses nothing. In a reconnect
         // storm thousands of these calls queue at message-service: retry with back-off (the client just waits
         // longer for hello) rather than refuse the socket, which would only make it reconnect again
-        return messages.memberships(session.accessToken())
+        return messages.memberships(session.authorization())
                 .onFailure().retry().withBackOff(MEMBERSHIPS_FIRST_RETRY, MEMBERSHIPS_MAX_BACKOFF)
                 .expireIn(MEMBERSHIPS_GIVE_UP.toMillis())
                 .onItem().transformToUni(memberships -> {
