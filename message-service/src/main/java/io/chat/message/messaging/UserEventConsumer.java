@@ -53,8 +53,10 @@ public class UserEventConsumer {
         return switch (type) {
             case EventTypes.USER_REGISTERED, EventTypes.USER_UPDATED -> user.username() == null ? Uni.createFrom().voidItem()
                     // events of different users sit on different partitions, so a name freed by one user can arrive
-                    // after another user took it: the newest event wins the name
-                    : pool.withTransaction(conn -> conn.preparedQuery("update users set username = null where username = $2 and id <> $1")
+                    // after another user took it: the newest event wins the name. "not deleted" matches the unique
+                    // index's predicate, so this is an index probe rather than a scan of every user
+                    : pool.withTransaction(conn -> conn.preparedQuery(
+                            "update users set username = null where username = $2 and not deleted and id <> $1")
                             .execute(Tuple.of(user.userId(), user.username().toLowerCase(java.util.Locale.ROOT)))
                             .flatMap(x -> conn.preparedQuery("insert into users (id, username, display_name) values ($1, $2, $3) "
                                     + "on conflict (id) do update set username = excluded.username, display_name = excluded.display_name")
