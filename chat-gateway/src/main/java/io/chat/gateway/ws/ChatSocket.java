@@ -15,8 +15,8 @@ import jakarta.inject.Inject;
  * Protocol v1 at /ws. {@link HandshakeCheck} authenticates the upgrade (no token, an invalid or expired one, means
  * 401 and no socket) and refuses foreign origins and query-string tokens.
  * <p>
- * The connection is a callback parameter rather than an injected session-scoped bean, and nothing here depends on a
- * request-scoped one, so WebSockets Next keeps no CDI context state per socket.
+ * The connection is a callback parameter rather than an injected session-scoped bean, so WebSockets Next keeps no
+ * CDI session context per socket.
  */
 @WebSocket(path = "/ws")
 public class ChatSocket {
