@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
@@ -169,6 +170,50 @@ class NotificationFlowTest extends NotificationTestBase {
         message(room, mention, 1, alice, "welcome @bob", bob); // bob is now a member: membership was stored
         awaitNotification(bob, mention);
         feed(bob).body("items", hasSize(2)).body("items.kind", org.hamcrest.Matchers.hasItems("invite", "mention"));
+    }
+
+    @Test
+    void aPollsEventsApplyInOrderAndAMalformedMessageInARunChangesNothingElse() {
+        String alice = id("alice");
+        String bob = id("bob");
+        String carol = id("carol");
+        String room = id("sup");
+        String other = id("dm");
+        room(other, "direct", alice, bob);
+        String m1 = id("m");
+        String m2 = id("m");
+        String m3 = id("m");
+        // one send without waiting for each: the consumer gets them in one or few polls, so the messages form runs
+        // around the membership change and the malformed record
+        Envelope created = envelope(EventTypes.ROOM_CREATED, new RoomChanged(room, "support", "Room " + room, null,
+                List.of(new Member(alice, "member"), new Member(bob, "member"))));
+        Envelope joined = envelope(EventTypes.MEMBER_JOINED, new RoomChanged(room, "support", "Room " + room, carol,
+                List.of(new Member(alice, "member"), new Member(bob, "member"), new Member(carol, "member"))));
+        Envelope malformed = new Envelope(UUID.randomUUID().toString(), EventTypes.MESSAGE_CREATED, Instant.now(),
+                Envelope.VERSION, KafkaTestClient.JSON.createObjectNode().put("text", "no room, no msgId"));
+        kafka.sendAll(Topics.CHAT_EVENTS, List.of(Map.entry(room, created), Map.entry(room, messageEnvelope(room, m1, 1, alice)),
+                Map.entry(room, joined), Map.entry(room, malformed), Map.entry(room, messageEnvelope(room, m2, 2, alice)),
+                Map.entry(other, messageEnvelope(other, m3, 1, alice))));
+
+        awaitNotification(bob, m1);
+        awaitNotification(bob, m2);
+        awaitNotification(carol, m2);
+        awaitNotification(bob, m3);
+        // carol joined after m1: the run was cut at her membership, so m1 was decided without her
+        assertEquals(0, count("select count(*) from notifications where user_id = $1 and msg_id = $2", carol, m1));
+        assertEquals(1, count("select count(*) from notifications where user_id = $1 and msg_id = $2", carol, m2));
+        assertEquals(2, count("select count(*) from notifications where user_id = $1 and room_id = $2 and kind = 'support_reply'",
+                bob, room));
+    }
+
+    private static Envelope envelope(String type, Object payload) {
+        return new Envelope(UUID.randomUUID().toString(), type, Instant.now(), Envelope.VERSION,
+                KafkaTestClient.JSON.valueToTree(payload));
+    }
+
+    private static Envelope messageEnvelope(String room, String msgId, long seq, String sender) {
+        return envelope(EventTypes.MESSAGE_CREATED, new MessageEvent(room, msgId, seq, sender, "text " + msgId,
+                Instant.now(), "c-" + msgId, null, null, List.of(), null, null));
     }
 
     @Test

@@ -16,23 +16,35 @@ final class EventHandling {
     }
 
     static Uni<Void> handle(ObjectMapper json, String topic, String value, Function<Envelope, Uni<Void>> handler) {
+        Envelope envelope = parse(json, topic, value);
+        if (envelope == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return retried(topic, envelope.eventId() + " (" + envelope.type() + ")", () -> handler.apply(envelope));
+    }
+
+    /** @return the record's envelope, or null (logged) when it is malformed or lacks a type or event id */
+    static Envelope parse(ObjectMapper json, String topic, String value) {
         Envelope envelope;
         try {
             envelope = json.readValue(value, Envelope.class);
         } catch (Exception e) {
             LOG.warnf("malformed record on %s skipped: %s", topic, e.getClass().getSimpleName());
-            return Uni.createFrom().voidItem();
+            return null;
         }
         if (envelope == null || envelope.type() == null || envelope.eventId() == null) {
             LOG.warnf("record on %s without type or eventId skipped", topic);
-            return Uni.createFrom().voidItem();
+            return null;
         }
-        return Uni.createFrom().deferred(() -> handler.apply(envelope))
-                // database hiccups: retry a few times, then log and move on rather than stop the consumer
+        return envelope;
+    }
+
+    /** Database hiccups: retry a few times, then log and move on rather than stop the consumer. Never fails. */
+    static Uni<Void> retried(String topic, String what, java.util.function.Supplier<Uni<Void>> work) {
+        return Uni.createFrom().<Void>deferred(work::get)
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(5)
                 .onFailure().recoverWithUni(e -> {
-                    LOG.errorf("event %s (%s) on %s not processed: %s", envelope.eventId(), envelope.type(), topic,
-                            e.toString());
+                    LOG.errorf("event %s on %s not processed: %s", what, topic, e.toString());
                     return Uni.createFrom().voidItem();
                 });
     }

@@ -16,6 +16,7 @@ import io.chat.notification.repository.RoomRepository;
 import io.chat.notification.service.NotificationPolicy.Decision;
 import io.chat.notification.service.NotificationPolicy.Recipient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,8 +33,6 @@ public class NotificationService {
     private static final Logger LOG = Logger.getLogger(NotificationService.class);
 
     @Inject
-    RoomRepository rooms;
-    @Inject
     PeopleRepository people;
     @Inject
     NotificationRepository notifications;
@@ -48,44 +47,70 @@ public class NotificationService {
     @Inject
     MeterRegistry metrics;
 
+    /** A stored message, as one {@code message.created} event brings it. */
+    public record Created(String eventId, MessageEvent message) {
+    }
+
     public Uni<Void> messageCreated(String eventId, MessageEvent m) {
-        if (m.room() == null || m.msgId() == null) {
-            LOG.warnf("message.created %s without room or msgId: skipped", eventId);
+        return messagesCreated(List.of(new Created(eventId, m)));
+    }
+
+    /**
+     * A run of {@code message.created} events, in their partitions' order: one query fetches every message's room and
+     * recipients, then each message is decided and recorded as on its own. Safe to repeat (see {@link #decided}).
+     */
+    public Uni<Void> messagesCreated(List<Created> run) {
+        List<Created> valid = new ArrayList<>(run.size());
+        for (Created c : run) {
+            if (c.message().room() == null || c.message().msgId() == null) {
+                LOG.warnf("message.created %s without room or msgId: skipped", c.eventId());
+            } else {
+                valid.add(c);
+            }
+        }
+        if (valid.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return rooms.find(m.room()).chain(room -> {
-            if (room == null) {
-                // membership arrives on the same partition before messages, so this is a room we never saw created
-                LOG.warnf("message.created %s for a room unknown here: skipped", eventId);
-                return Uni.createFrom().voidItem();
+        return people.audiences(valid.stream().map(c -> c.message().room()).toList(),
+                        valid.stream().map(c -> c.message().sender()).toList())
+                .chain(audiences -> Multi.createFrom().range(0, valid.size())
+                        .onItem().transformToUniAndConcatenate(i -> decided(valid.get(i), audiences.get(i)))
+                        .collect().last().replaceWithVoid());
+    }
+
+    private Uni<Void> decided(Created c, PeopleRepository.Audience audience) {
+        MessageEvent m = c.message();
+        String eventId = c.eventId();
+        if (audience == null) {
+            // membership arrives on the same partition before messages, so this is a room we never saw created
+            LOG.warnf("message.created %s for a room unknown here: skipped", eventId);
+            return Uni.createFrom().voidItem();
+        }
+        RoomRepository.RoomRow room = audience.room();
+        // Only decisions with an effect are stored (all in one transaction; pushes and live notifications after it
+        // committed): they make a redelivered event change nothing. A decision without effect (most of them: online,
+        // mentions-only rooms) is just counted; a redelivery decides it again.
+        List<Planned> planned = new ArrayList<>();
+        for (RecipientRow r : audience.recipients()) {
+            Planned p = decide(eventId, m, room, r);
+            if (p.decision.notifies()) {
+                planned.add(p);
+            } else {
+                metrics.counter("chat_notifications_decided_total", "outcome", p.decision.outcome(), "kind", "none")
+                        .increment();
             }
-            return people.recipients(m.room(), m.sender()).chain(recipients -> {
-                // Only decisions with an effect are stored (all in one transaction; pushes and live notifications
-                // after it committed): they make a redelivered event change nothing. A decision without effect (most
-                // of them: online, mentions-only rooms) is just counted; a redelivery decides it again.
-                List<Planned> planned = new ArrayList<>();
-                for (RecipientRow r : recipients) {
-                    Planned p = decide(eventId, m, room, r);
-                    if (p.decision.notifies()) {
-                        planned.add(p);
-                    } else {
-                        metrics.counter("chat_notifications_decided_total", "outcome", p.decision.outcome(), "kind", "none")
-                                .increment();
-                    }
+        }
+        return notifications.recordAll(planned.stream().map(Planned::outcome).toList()).chain(first -> {
+            List<Uni<Void>> live = new ArrayList<>();
+            for (Planned p : planned) {
+                if (first.contains(p.outcome.userId())) {
+                    live.add(announce(m, room, p));
+                } else {
+                    metrics.counter("chat_notifications_redelivered_total").increment();
                 }
-                return notifications.recordAll(planned.stream().map(Planned::outcome).toList()).chain(first -> {
-                    List<Uni<Void>> live = new ArrayList<>();
-                    for (Planned p : planned) {
-                        if (first.contains(p.outcome.userId())) {
-                            live.add(announce(m, room, p));
-                        } else {
-                            metrics.counter("chat_notifications_redelivered_total").increment();
-                        }
-                    }
-                    return live.isEmpty() ? Uni.createFrom().voidItem()
-                            : Uni.join().all(live).andCollectFailures().replaceWithVoid();
-                });
-            });
+            }
+            return live.isEmpty() ? Uni.createFrom().voidItem()
+                    : Uni.join().all(live).andCollectFailures().replaceWithVoid();
         });
     }
 
