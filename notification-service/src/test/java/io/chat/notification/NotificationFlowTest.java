@@ -3,7 +3,6 @@ package io.chat.notification;
 import io.chat.contracts.Envelope;
 import io.chat.contracts.EventTypes;
 import io.chat.contracts.Member;
-import io.chat.contracts.MessageEvent;
 import io.chat.contracts.PresenceChanged;
 import io.chat.contracts.ReceiptUpdated;
 import io.chat.contracts.RoomChanged;
@@ -191,9 +190,9 @@ class NotificationFlowTest extends NotificationTestBase {
                 List.of(new Member(alice, "member"), new Member(bob, "member"), new Member(carol, "member"))));
         Envelope malformed = new Envelope(UUID.randomUUID().toString(), EventTypes.MESSAGE_CREATED, Instant.now(),
                 Envelope.VERSION, KafkaTestClient.JSON.createObjectNode().put("text", "no room, no msgId"));
-        kafka.sendAll(Topics.CHAT_EVENTS, List.of(Map.entry(room, created), Map.entry(room, messageEnvelope(room, m1, 1, alice)),
-                Map.entry(room, joined), Map.entry(room, malformed), Map.entry(room, messageEnvelope(room, m2, 2, alice)),
-                Map.entry(other, messageEnvelope(other, m3, 1, alice))));
+        kafka.sendAll(Topics.CHAT_EVENTS, List.of(Map.entry(room, created), Map.entry(room, messageEnvelope(room, m1, 1, alice, "one")),
+                Map.entry(room, joined), Map.entry(room, malformed), Map.entry(room, messageEnvelope(room, m2, 2, alice, "two")),
+                Map.entry(other, messageEnvelope(other, m3, 1, alice, "three"))));
 
         awaitNotification(bob, m1);
         awaitNotification(bob, m2);
@@ -204,16 +203,6 @@ class NotificationFlowTest extends NotificationTestBase {
         assertEquals(1, count("select count(*) from notifications where user_id = $1 and msg_id = $2", carol, m2));
         assertEquals(2, count("select count(*) from notifications where user_id = $1 and room_id = $2 and kind = 'support_reply'",
                 bob, room));
-    }
-
-    private static Envelope envelope(String type, Object payload) {
-        return new Envelope(UUID.randomUUID().toString(), type, Instant.now(), Envelope.VERSION,
-                KafkaTestClient.JSON.valueToTree(payload));
-    }
-
-    private static Envelope messageEnvelope(String room, String msgId, long seq, String sender) {
-        return envelope(EventTypes.MESSAGE_CREATED, new MessageEvent(room, msgId, seq, sender, "text " + msgId,
-                Instant.now(), "c-" + msgId, null, null, List.of(), null, null));
     }
 
     @Test

@@ -68,12 +68,19 @@ abstract class NotificationTestBase {
     }
 
     static Envelope message(String room, String msgId, long seq, String sender, String text, String... mentions) {
-        MessageEvent m = new MessageEvent(room, msgId, seq, sender, text, Instant.now(), "c-" + msgId, null, null,
-                List.of(mentions), null, null);
-        Envelope e = new Envelope(UUID.randomUUID().toString(), EventTypes.MESSAGE_CREATED, Instant.now(),
-                Envelope.VERSION, KafkaTestClient.JSON.valueToTree(m));
+        Envelope e = messageEnvelope(room, msgId, seq, sender, text, mentions);
         kafka.sendEnvelope(Topics.CHAT_EVENTS, room, e);
         return e;
+    }
+
+    static Envelope messageEnvelope(String room, String msgId, long seq, String sender, String text, String... mentions) {
+        return envelope(EventTypes.MESSAGE_CREATED, new MessageEvent(room, msgId, seq, sender, text, Instant.now(),
+                "c-" + msgId, null, null, List.of(mentions), null, null));
+    }
+
+    static Envelope envelope(String type, Object payload) {
+        return new Envelope(UUID.randomUUID().toString(), type, Instant.now(), Envelope.VERSION,
+                KafkaTestClient.JSON.valueToTree(payload));
     }
 
     static void user(String userId, String email, String timeZone) {
