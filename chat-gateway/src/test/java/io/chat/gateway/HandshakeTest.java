@@ -78,6 +78,12 @@ class HandshakeTest {
                 .subprotocols("chat.v1", "quarkus-http-upgrade#Authorization#Bearer%20" + expired), ws(null)), "expired");
         assertEquals(401, refusal(client.newWebSocketBuilder().header("Authorization", "Basic " + token), ws(null)),
                 "not a bearer token");
+        // the header is forwarded as it is: nothing but the token itself after the scheme
+        assertEquals(401, refusal(client.newWebSocketBuilder().header("Authorization", "Bearer  " + token), ws(null)),
+                "two spaces");
+        assertEquals(401, refusal(client.newWebSocketBuilder()
+                .subprotocols("chat.v1", "quarkus-http-upgrade#Authorization#Bearer%20" + token + "%20"), ws(null)),
+                "trailing space");
     }
 
     @Test

@@ -95,8 +95,16 @@ public class HandshakeCheck implements HttpUpgradeCheck {
                 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
+        // only the JWS compact form, nothing around it: this exact header value is what the session forwards to
+        // message-service, so anything a stricter parser there would refuse is refused here
+        for (int i = 7; i < authorization.length(); i++) {
+            char c = authorization.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.')) {
+                return null;
+            }
+        }
         try {
-            JsonWebToken jwt = jwtParser.parse(authorization.substring(7).trim());
+            JsonWebToken jwt = jwtParser.parse(authorization.substring(7));
             return jwt.getSubject() == null ? null : jwt;
         } catch (ParseException e) {
             return null;
