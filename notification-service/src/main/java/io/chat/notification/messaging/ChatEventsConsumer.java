@@ -50,6 +50,7 @@ public class ChatEventsConsumer {
     public Uni<Void> consume(List<String> values) {
         List<java.util.function.Supplier<Uni<Void>>> steps = new ArrayList<>();
         List<NotificationService.Created> run = new ArrayList<>();
+        java.util.Set<String> runRooms = new java.util.HashSet<>();
         for (String value : values) {
             Envelope e = EventHandling.parse(json, Topics.CHAT_EVENTS, value);
             if (e == null) {
@@ -57,28 +58,50 @@ public class ChatEventsConsumer {
             }
             MessageEvent created = EventTypes.MESSAGE_CREATED.equals(e.type()) ? createdOrNull(e) : null;
             if (created != null) {
+                if (!runRooms.contains(created.room()) && runRooms.size() == MAX_RUN_ROOMS) {
+                    endRun(steps, run, runRooms);
+                }
                 run.add(new NotificationService.Created(e.eventId(), created));
+                runRooms.add(created.room());
                 continue;
             }
-            endRun(steps, run);
+            endRun(steps, run, runRooms);
             steps.add(() -> EventHandling.retried(Topics.CHAT_EVENTS, e.eventId() + " (" + e.type() + ")", () -> dispatch(e)));
         }
-        endRun(steps, run);
+        endRun(steps, run, runRooms);
         return Multi.createFrom().iterable(steps).onItem().transformToUniAndConcatenate(java.util.function.Supplier::get)
                 .collect().last().replaceWithVoid();
     }
 
-    private void endRun(List<java.util.function.Supplier<Uni<Void>>> steps, List<NotificationService.Created> run) {
+    /**
+     * A run's query returns a row per member of each of its rooms, so a run holds at most this many rooms: the memory
+     * of a query stays a small multiple of what one message's recipients query took before runs.
+     */
+    static final int MAX_RUN_ROOMS = 16;
+
+    private void endRun(List<java.util.function.Supplier<Uni<Void>>> steps, List<NotificationService.Created> run,
+            java.util.Set<String> runRooms) {
         if (run.isEmpty()) {
             return;
         }
         List<NotificationService.Created> messages = List.copyOf(run);
         run.clear();
-        steps.add(() -> EventHandling.retried(Topics.CHAT_EVENTS, messages.size() + " message.created from "
-                + messages.get(0).eventId(), () -> service.messagesCreated(messages)));
+        runRooms.clear();
+        // a run that keeps failing is not dropped as a whole: its messages are then tried one by one, each with its
+        // own retries, so only a message that fails by itself is lost (logged)
+        steps.add(() -> Uni.createFrom().deferred(() -> service.messagesCreated(messages))
+                .onFailure().retry().withBackOff(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(2)).atMost(2)
+                .onFailure().recoverWithUni(e -> {
+                    LOG.warnf("a run of %d message.created events failed (%s); deciding them one by one", messages.size(),
+                            e.toString());
+                    return Multi.createFrom().iterable(messages).onItem().transformToUniAndConcatenate(m ->
+                                    EventHandling.retried(Topics.CHAT_EVENTS, m.eventId() + " (message.created)",
+                                            () -> service.messagesCreated(List.of(m))))
+                            .collect().last().replaceWithVoid();
+                }));
     }
 
-    /** A malformed payload is left to {@link #dispatch}, which fails it (logged) on its own, outside the run. */
+    /** A malformed or missing payload is left to {@link #dispatch}, which fails it (logged, not retried) on its own. */
     private MessageEvent createdOrNull(Envelope e) {
         try {
             return EventHandling.payload(json, e, MessageEvent.class);

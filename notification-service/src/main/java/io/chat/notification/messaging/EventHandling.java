@@ -39,10 +39,13 @@ final class EventHandling {
         return envelope;
     }
 
-    /** Database hiccups: retry a few times, then log and move on rather than stop the consumer. Never fails. */
+    /**
+     * Database hiccups: retry a few times, then log and move on rather than stop the consumer. A malformed event
+     * ({@link IllegalArgumentException}) would only fail again, so it is not retried. Never fails.
+     */
     static Uni<Void> retried(String topic, String what, java.util.function.Supplier<Uni<Void>> work) {
         return Uni.createFrom().<Void>deferred(work::get)
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(5)
+                .onFailure(e -> !(e instanceof IllegalArgumentException)).retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(5)
                 .onFailure().recoverWithUni(e -> {
                     LOG.errorf("event %s on %s not processed: %s", what, topic, e.toString());
                     return Uni.createFrom().voidItem();
@@ -51,9 +54,14 @@ final class EventHandling {
 
     static <T> T payload(ObjectMapper json, Envelope e, Class<T> type) {
         try {
-            return json.treeToValue(e.payload(), type);
+            T value = e.payload() == null || e.payload().isNull() ? null : json.treeToValue(e.payload(), type);
+            if (value == null) {
+                throw new IllegalArgumentException("no payload");
+            }
+            return value;
         } catch (Exception ex) {
-            throw new IllegalArgumentException("malformed " + e.type() + " payload", ex);
+            // the message names the type only: a parser's message may quote the record's text, which is not logged
+            throw new IllegalArgumentException("malformed or missing " + e.type() + " payload", ex);
         }
     }
 }

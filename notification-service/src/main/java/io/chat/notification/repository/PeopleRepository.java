@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -73,28 +74,24 @@ public class PeopleRepository {
                 .replaceWithVoid();
     }
 
-    /**
-     * The room's members but one, each with what the decision needs. Runs once per message, so its cost must
-     * depend on the room's size only: correlated subqueries are one primary-key lookup per member, whereas joins
-     * let the planner pick hash joins that read the whole users and presence tables (every message, whenever the
-     * statistics made the tables look small).
-     */
-    /** A message's room and its recipients (every member but the sender). */
-    public record Audience(RoomRepository.RoomRow room, List<RecipientRow> recipients) {
+    /** A room and its members, each with what a decision about them needs. */
+    public record Audience(RoomRepository.RoomRow room, List<RecipientRow> members) {
     }
 
     /**
-     * Everything needed to decide for each recipient, and the room, for many messages in one query: a run of {@code message.created} events costs
-     * one round trip instead of two per message.
+     * The rooms (each once) with their members, in one query: a run of {@code message.created} events costs one round
+     * trip instead of two per message. The result is one row per member of each room, so callers bound the number of
+     * rooms per call. Correlated subqueries and 'offset 0' keep every part one primary-key lookup per room or member:
+     * joined freely, the planner picked hash joins that read the whole users and presence tables whenever the
+     * statistics made them look small.
      *
-     * @return one entry per message, in order; null where the room is not known here
+     * @return by room id; a room not known here is absent
      */
-    public Uni<List<Audience>> audiences(List<String> roomIds, List<String> senders) {
-        // 'offset 0' keeps each lateral part a per-message (per-member) index probe: joined freely, the planner may
-        // hash whole tables when the statistics make them look small
+    public Uni<java.util.Map<String, Audience>> audiences(Collection<String> roomIds) {
         return pool.preparedQuery("""
-                        select q.i, r.kind, r.name, m.user_id, m.status, m.settings, m.time_zone, m.read_seq, m.last_active_at
-                        from unnest($1::text[], $2::text[]) with ordinality as q(room_id, sender, i)
+                        select q.room_id, r.kind, r.name, m.user_id, m.status, m.settings, m.time_zone, m.read_seq,
+                               m.last_active_at
+                        from unnest($1::text[]) as q(room_id)
                         join lateral (select r.kind, r.name from rooms r where r.room_id = q.room_id offset 0) r on true
                         left join lateral (
                             select m.user_id,
@@ -105,23 +102,18 @@ public class PeopleRepository {
                             from room_members m
                             left join lateral (select rp.read_seq, rp.last_active_at from read_pointers rp
                                                where rp.user_id = m.user_id and rp.room_id = m.room_id offset 0) rp on true
-                            where m.room_id = q.room_id and m.user_id <> q.sender
+                            where m.room_id = q.room_id
                             offset 0) m on true""")
-                .execute(Tuple.of(roomIds.toArray(String[]::new),
-                        senders.stream().map(s -> s == null ? "" : s).toArray(String[]::new)))
+                .execute(Tuple.of(roomIds.toArray(String[]::new)))
                 .map(rows -> {
-                    List<Audience> out = new ArrayList<>(java.util.Collections.nCopies(roomIds.size(), null));
+                    java.util.Map<String, Audience> out = new java.util.HashMap<>();
                     for (Row r : rows) {
-                        int i = (int) (r.getLong("i") - 1);
-                        Audience a = out.get(i);
-                        if (a == null) {
-                            a = new Audience(new RoomRepository.RoomRow(roomIds.get(i), r.getString("kind"), r.getString("name")),
-                                    new ArrayList<>());
-                            out.set(i, a);
-                        }
+                        String roomId = r.getString("room_id");
+                        Audience a = out.computeIfAbsent(roomId, id -> new Audience(
+                                new RoomRepository.RoomRow(id, r.getString("kind"), r.getString("name")), new ArrayList<>()));
                         if (r.getString("user_id") != null) {
                             OffsetDateTime active = r.getOffsetDateTime("last_active_at");
-                            a.recipients().add(new RecipientRow(r.getString("user_id"), r.getString("status"),
+                            a.members().add(new RecipientRow(r.getString("user_id"), r.getString("status"),
                                     r.getString("settings"), r.getString("time_zone"), r.getLong("read_seq"),
                                     active == null ? null : active.toInstant()));
                         }

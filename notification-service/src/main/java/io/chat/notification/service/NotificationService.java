@@ -56,8 +56,9 @@ public class NotificationService {
     }
 
     /**
-     * A run of {@code message.created} events, in their partitions' order: one query fetches every message's room and
-     * recipients, then each message is decided and recorded as on its own. Safe to repeat (see {@link #decided}).
+     * A run of {@code message.created} events, in their partitions' order: one query fetches the rooms (each once) and
+     * their members, then each message is decided and recorded as on its own. Safe to repeat (decisions are stored
+     * once per event and user). Callers keep the number of distinct rooms small (see {@code ChatEventsConsumer}).
      */
     public Uni<Void> messagesCreated(List<Created> run) {
         List<Created> valid = new ArrayList<>(run.size());
@@ -71,10 +72,9 @@ public class NotificationService {
         if (valid.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return people.audiences(valid.stream().map(c -> c.message().room()).toList(),
-                        valid.stream().map(c -> c.message().sender()).toList())
-                .chain(audiences -> Multi.createFrom().range(0, valid.size())
-                        .onItem().transformToUniAndConcatenate(i -> decided(valid.get(i), audiences.get(i)))
+        return people.audiences(valid.stream().map(c -> c.message().room()).collect(java.util.stream.Collectors.toSet()))
+                .chain(audiences -> Multi.createFrom().iterable(valid)
+                        .onItem().transformToUniAndConcatenate(c -> decided(c, audiences.get(c.message().room())))
                         .collect().last().replaceWithVoid());
     }
 
@@ -91,7 +91,10 @@ public class NotificationService {
         // committed): they make a redelivered event change nothing. A decision without effect (most of them: online,
         // mentions-only rooms) is just counted; a redelivery decides it again.
         List<Planned> planned = new ArrayList<>();
-        for (RecipientRow r : audience.recipients()) {
+        for (RecipientRow r : audience.members()) {
+            if (r.userId().equals(m.sender())) {
+                continue; // the sender is not notified of their own message
+            }
             Planned p = decide(eventId, m, room, r);
             if (p.decision.notifies()) {
                 planned.add(p);
