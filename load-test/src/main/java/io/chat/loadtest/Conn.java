@@ -99,7 +99,9 @@ public final class Conn {
             // the connect completes after the socket is resumed, so the hello may have been handled already
             upgradedNanos = helloNanos != 0 ? helloNanos : System.nanoTime();
             upgraded[0] = true;
-            open = true;
+            if (closeCode == -1) {
+                open = true; // not if it was closed while the completion was queued
+            }
             if (helloNanos != 0) {
                 hello.tryComplete(this);
             }
