@@ -3,6 +3,7 @@ package io.chat.notification;
 import io.chat.contracts.EventTypes;
 import io.chat.contracts.Topics;
 import io.chat.contracts.UserEvent;
+import io.chat.notification.repository.NotificationRepository;
 import io.chat.testsupport.TestTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,28 @@ class SettingsAndPrivacyTest extends NotificationTestBase {
                 .body("rooms.r1.muted", is(true)).body("rooms.r1.level", equalTo("none"));
     }
 
+    @jakarta.inject.Inject
+    io.chat.notification.repository.NotificationRepository notifications;
+
+    /** A run reads its recipients before it records their decisions: an erasure committed in between wins. */
+    @Test
+    void aDecisionForAnAccountErasedMeanwhileIsNotRecorded() {
+        String erased = id("erased");
+        String kept = id("kept");
+        String event = id("event");
+        kafka.send(Topics.USER_EVENTS, erased, EventTypes.USER_DELETED, new UserEvent(erased, null, null, null, null, null));
+        await(() -> count("select count(*) from deleted_users where user_id = $1", erased) == 1);
+        java.util.List<NotificationRepository.Outcome> outcomes = java.util.List.of(erased, kept).stream()
+                .map(u -> new NotificationRepository.Outcome(event, u, "notified", new NotificationRepository.NotificationRow(
+                        java.util.UUID.randomUUID(), u, "message", id("room"), id("m"), 1L, id("sender"), "hi",
+                        java.time.Instant.now(), null), true, "hi"))
+                .toList();
+        assertEquals(java.util.Set.of(kept), notifications.recordAll(outcomes).await().atMost(java.time.Duration.ofSeconds(10)));
+        assertEquals(0, count("select count(*) from notifications where user_id = $1", erased));
+        assertEquals(0, count("select count(*) from notification_decisions where user_id = $1", erased));
+        assertEquals(1, count("select count(*) from notifications where user_id = $1", kept));
+    }
+
     @Test
     void exportHoldsTheCallersDataAndUserDeletedErasesIt() {
         String alice = id("alice");
@@ -89,7 +112,9 @@ class SettingsAndPrivacyTest extends NotificationTestBase {
                 .body("pushSubscriptions[0].endpoint", equalTo("https://push.example.test/" + bob));
 
         kafka.send(Topics.USER_EVENTS, bob, EventTypes.USER_DELETED, new UserEvent(bob, null, null, null, null, null));
-        await(() -> count("select count(*) from users where user_id = $1", bob) == 0);
+        // wait for the erasure's tombstone: "no users row" also holds before bob's registration was applied (the
+        // user.events consumer may still be joining its group when this test runs first), and then nothing is erased
+        await(() -> count("select count(*) from deleted_users where user_id = $1", bob) == 1);
         // the erased account's unexpired token is refused; the tables show nothing of it is left
         given().auth().oauth2(token).get("/api/notifications/export").then().statusCode(401).body("code", equalTo("unauthorized"));
         for (String table : new String[] {"notifications", "notification_settings", "push_subscriptions", "digest_items",

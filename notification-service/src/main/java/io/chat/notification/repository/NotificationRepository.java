@@ -56,9 +56,12 @@ public class NotificationRepository {
         String eventId = outcomes.get(0).eventId();
         String[] users = outcomes.stream().map(Outcome::userId).toArray(String[]::new);
         String[] results = outcomes.stream().map(Outcome::outcome).toArray(String[]::new);
+        // an account erased since its recipients were read (a run reads them all first) gets nothing: no decision, so
+        // no feed row, digest line, push or live notification
         return pool.withTransaction(c -> c.preparedQuery("""
                         insert into notification_decisions (event_id, user_id, outcome)
                         select $1, u, o from unnest($2::text[], $3::text[]) as d(u, o)
+                        where not exists (select 1 from deleted_users x where x.user_id = d.u)
                         on conflict do nothing returning user_id""")
                 .execute(Tuple.of(eventId, users, results))
                 .chain(rs -> {
