@@ -25,7 +25,8 @@ import java.util.Set;
  * <p>
  * Why here and not with {@code @Authenticated}: WebSockets Next keeps the HTTP security identity of a secured
  * endpoint for the socket's whole life, and with it the upgrade's routing context, request, response and the parsed
- * claims, about 3 KiB per idle socket. The gateway needs five claims, which {@link ClientSession} keeps.
+ * claims (several KiB per idle socket, see docs/benchmarks.md). The gateway needs five claims, which
+ * {@link ClientSession} keeps.
  */
 @ApplicationScoped
 public class HandshakeCheck implements HttpUpgradeCheck {

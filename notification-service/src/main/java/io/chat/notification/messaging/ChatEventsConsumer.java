@@ -21,8 +21,11 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /** chat.events: room kinds and membership, read pointers, and the messages to notify about. */
 @ApplicationScoped
@@ -48,9 +51,9 @@ public class ChatEventsConsumer {
      */
     @Incoming("chat-events")
     public Uni<Void> consume(List<String> values) {
-        List<java.util.function.Supplier<Uni<Void>>> steps = new ArrayList<>();
+        List<Supplier<Uni<Void>>> steps = new ArrayList<>();
         List<NotificationService.Created> run = new ArrayList<>();
-        java.util.Set<String> runRooms = new java.util.HashSet<>();
+        Set<String> runRooms = new HashSet<>();
         for (String value : values) {
             Envelope e = EventHandling.parse(json, Topics.CHAT_EVENTS, value);
             if (e == null) {
@@ -69,7 +72,7 @@ public class ChatEventsConsumer {
             steps.add(() -> EventHandling.retried(Topics.CHAT_EVENTS, e.eventId() + " (" + e.type() + ")", () -> dispatch(e)));
         }
         endRun(steps, run, runRooms);
-        return Multi.createFrom().iterable(steps).onItem().transformToUniAndConcatenate(java.util.function.Supplier::get)
+        return Multi.createFrom().iterable(steps).onItem().transformToUniAndConcatenate(Supplier::get)
                 .collect().last().replaceWithVoid();
     }
 
@@ -79,8 +82,8 @@ public class ChatEventsConsumer {
      */
     static final int MAX_RUN_ROOMS = 16;
 
-    private void endRun(List<java.util.function.Supplier<Uni<Void>>> steps, List<NotificationService.Created> run,
-            java.util.Set<String> runRooms) {
+    private void endRun(List<Supplier<Uni<Void>>> steps, List<NotificationService.Created> run,
+            Set<String> runRooms) {
         if (run.isEmpty()) {
             return;
         }
@@ -89,8 +92,7 @@ public class ChatEventsConsumer {
         runRooms.clear();
         // a run that keeps failing is not dropped as a whole: its messages are then tried one by one, each with its
         // own retries, so only a message that fails by itself is lost (logged)
-        steps.add(() -> Uni.createFrom().deferred(() -> service.messagesCreated(messages))
-                .onFailure().retry().withBackOff(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(2)).atMost(2)
+        steps.add(() -> EventHandling.withRetries(() -> service.messagesCreated(messages), 2)
                 .onFailure().recoverWithUni(e -> {
                     LOG.warnf("a run of %d message.created events failed (%s); deciding them one by one", messages.size(),
                             e.toString());

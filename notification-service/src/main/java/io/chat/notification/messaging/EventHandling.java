@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** What every consumer does around its handler: parse the envelope, skip what is malformed, retry what failed. */
 final class EventHandling {
@@ -43,13 +44,19 @@ final class EventHandling {
      * Database hiccups: retry a few times, then log and move on rather than stop the consumer. A malformed event
      * ({@link IllegalArgumentException}) would only fail again, so it is not retried. Never fails.
      */
-    static Uni<Void> retried(String topic, String what, java.util.function.Supplier<Uni<Void>> work) {
-        return Uni.createFrom().<Void>deferred(work::get)
-                .onFailure(e -> !(e instanceof IllegalArgumentException)).retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(5)
+    static Uni<Void> retried(String topic, String what, Supplier<Uni<Void>> work) {
+        return withRetries(work, 5)
                 .onFailure().recoverWithUni(e -> {
                     LOG.errorf("event %s on %s not processed: %s", what, topic, e.toString());
                     return Uni.createFrom().voidItem();
                 });
+    }
+
+    /** The work, tried again with back-off up to {@code retries} times unless it failed as malformed. */
+    static Uni<Void> withRetries(Supplier<Uni<Void>> work, int retries) {
+        return Uni.createFrom().<Void>deferred(work::get)
+                .onFailure(e -> !(e instanceof IllegalArgumentException)).retry()
+                .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2)).atMost(retries);
     }
 
     static <T> T payload(ObjectMapper json, Envelope e, Class<T> type) {
