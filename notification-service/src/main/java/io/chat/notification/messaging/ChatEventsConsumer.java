@@ -12,6 +12,7 @@ import io.chat.notification.repository.NotificationRepository;
 import io.chat.notification.repository.PeopleRepository;
 import io.chat.notification.repository.RoomRepository;
 import io.chat.notification.service.NotificationService;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +43,17 @@ public class ChatEventsConsumer {
     NotificationRepository notifications;
     @Inject
     NotificationService service;
+    @Inject
+    MeterRegistry metrics;
+
+    /**
+     * The types {@link #dispatch} acts on. Every other type (command results, edits, reactions…) is skipped where it
+     * stands without ending a run: every send is followed by its {@code command.result}, so ending runs there would
+     * make every run a single message.
+     */
+    static final Set<String> HANDLED = Set.of(EventTypes.MESSAGE_CREATED, EventTypes.MESSAGE_DELETED,
+            EventTypes.ROOM_CREATED, EventTypes.ROOM_UPDATED, EventTypes.MEMBER_JOINED, EventTypes.MEMBER_LEFT,
+            EventTypes.RECEIPT_UPDATED);
 
     /**
      * A poll's records (batch mode), in order. Consecutive {@code message.created} events are decided together: one
@@ -56,7 +68,7 @@ public class ChatEventsConsumer {
         Set<String> runRooms = new HashSet<>();
         for (String value : values) {
             Envelope e = EventHandling.parse(json, Topics.CHAT_EVENTS, value);
-            if (e == null) {
+            if (e == null || !HANDLED.contains(e.type())) {
                 continue;
             }
             MessageEvent created = EventTypes.MESSAGE_CREATED.equals(e.type()) ? createdOrNull(e) : null;
@@ -88,6 +100,7 @@ public class ChatEventsConsumer {
             return;
         }
         List<NotificationService.Created> messages = List.copyOf(run);
+        metrics.summary("chat_notification_run_size").record(messages.size());
         run.clear();
         runRooms.clear();
         // a run that keeps failing is not dropped as a whole: its messages are then tried one by one, each with its
@@ -124,7 +137,7 @@ public class ChatEventsConsumer {
             case EventTypes.ROOM_CREATED, EventTypes.ROOM_UPDATED, EventTypes.MEMBER_JOINED, EventTypes.MEMBER_LEFT ->
                     roomChanged(e, EventHandling.payload(json, e, RoomChanged.class));
             case EventTypes.RECEIPT_UPDATED -> receipt(e, EventHandling.payload(json, e, ReceiptUpdated.class));
-            default -> Uni.createFrom().voidItem(); // not ours (command results, reactions, edits, typing…)
+            default -> Uni.createFrom().voidItem(); // not in HANDLED: skipped by consume before it gets here
         };
     }
 
