@@ -84,4 +84,33 @@ class TypingTest {
         awaitTyping(kafka, user, room, "stop", Duration.ofSeconds(5));
         assertTrue(Duration.between(sent, Instant.now()).toMillis() < 1200, "stopped by the message, not by the timeout");
     }
+
+    @Test
+    void messagesReadTogetherEndTheTypingOfEachSenderOnce() {
+        String alice = id("u"), bob = id("u"), carol = id("u"), room = id("room");
+        typing(alice, room, "start");
+        typing(bob, room, "start");
+        awaitTyping(kafka, alice, room, "start", Duration.ofSeconds(10));
+        awaitTyping(kafka, bob, room, "start", Duration.ofSeconds(10));
+        // one room, so one partition: read in one or few polls, with a record presence ignores in between
+        Instant sent = Instant.now();
+        chatEvent(room, EventTypes.MESSAGE_CREATED, message(room, alice));
+        chatEvent(room, EventTypes.COMMAND_RESULT, KafkaTestClient.JSON.createObjectNode().put("room", room).put("ok", true));
+        chatEvent(room, EventTypes.MESSAGE_CREATED, message(room, alice));
+        chatEvent(room, EventTypes.MESSAGE_CREATED, message(room, carol)); // not typing: no stop
+        chatEvent(room, EventTypes.MESSAGE_CREATED, message(room, bob));
+
+        List<Envelope> stops = kafka.drain(Duration.ofMillis(1200)).stream()
+                .filter(e -> room.equals(e.payload().path("room").asText())).toList();
+        assertEquals(List.of(alice + " stop", bob + " stop").stream().sorted().toList(), stops.stream()
+                .map(e -> e.payload().path("user").asText() + " " + e.payload().path("state").asText()).sorted().toList());
+        for (Envelope stop : stops) {
+            // the timeout (1.5 s after the starts, which came just before) would stop them later than this
+            assertTrue(Duration.between(sent, stop.occurredAt()).toMillis() < 1200, "stopped by the messages: " + stop);
+        }
+    }
+
+    private static MessageEvent message(String room, String sender) {
+        return new MessageEvent(room, id("m"), 1, sender, "hello", Instant.now(), id("c"), null, null, List.of(), null, null);
+    }
 }

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ public class PresenceStore {
         this.registry = registry;
         String common = resource("common");
         for (String name : List.of("touch", "disconnect", "status", "sweep", "typing_start", "typing_stop",
-                "typing_sweep", "members", "query", "erase")) {
+                "typing_stop_all", "typing_sweep", "members", "query", "erase")) {
             String body = common + "\n" + resource(name);
             scripts.put(name, new Script(body, sha1(body)));
         }
@@ -87,16 +88,29 @@ public class PresenceStore {
         return eval("typing_stop", source, room, user).map(r -> r.toLong() == 1);
     }
 
+    /** Ends the typing states of all these pairs that have one, in one round trip; returns those that had one. */
+    public Uni<List<TypingKey>> typingStopAll(Collection<TypingKey> keys, String source) {
+        String[] args = new String[keys.size() * 2];
+        int i = 0;
+        for (TypingKey k : keys) {
+            args[i++] = k.room();
+            args[i++] = k.user();
+        }
+        return eval("typing_stop_all", source, args).map(PresenceStore::typingKeys);
+    }
+
     public Uni<List<TypingKey>> typingSweep(long now, int batch) {
-        return eval("typing_sweep", "sweep", num(now), num(batch)).map(r -> {
-            List<TypingKey> out = new ArrayList<>();
-            for (Response m : r) {
-                String s = m.toString();
-                int i = s.indexOf('\n');
-                out.add(new TypingKey(s.substring(0, i), s.substring(i + 1)));
-            }
-            return out;
-        });
+        return eval("typing_sweep", "sweep", num(now), num(batch)).map(PresenceStore::typingKeys);
+    }
+
+    private static List<TypingKey> typingKeys(Response members) {
+        List<TypingKey> out = new ArrayList<>();
+        for (Response m : members) {
+            String s = m.toString();
+            int i = s.indexOf('\n');
+            out.add(new TypingKey(s.substring(0, i), s.substring(i + 1)));
+        }
+        return out;
     }
 
     public Uni<Void> setRoomMembers(String room, List<String> members) {

@@ -4,10 +4,12 @@ import io.chat.contracts.PresenceSignal;
 import io.chat.presence.config.PresenceConfig;
 import io.chat.presence.messaging.PresenceEventPublisher;
 import io.chat.presence.repository.PresenceStore;
+import io.chat.presence.repository.TypingKey;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.util.Collection;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -44,6 +46,15 @@ public class TypingService {
         }
         LOG.warnf("skipping a typing signal with an unknown state");
         return Uni.createFrom().item(PresenceEventPublisher.DONE);
+    }
+
+    /** Ends the typing state of each (room, user) that has one: the senders of a poll's messages, in one round trip. */
+    public Uni<CompletionStage<Void>> stopAll(Collection<TypingKey> keys, String source) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(PresenceEventPublisher.DONE);
+        }
+        return store.typingStopAll(keys, source).map(stopped -> PresenceEventPublisher.all(stopped.stream()
+                .map(k -> publisher.typingChanged(k.room(), k.user(), "stop")).toList()));
     }
 
     /** Ends a typing state if there is one (stop signal, or the user sent a message in the room). */
