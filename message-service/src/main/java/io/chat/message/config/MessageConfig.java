@@ -26,6 +26,10 @@ public interface MessageConfig {
     @WithDefault("500")
     int outboxBatch();
 
+    /** The relay vacuums the outbox (at most once per outbox-vacuum-interval) after publishing this many rows. */
+    @WithDefault("500")
+    int outboxVacuumAfter();
+
     /**
      * Rooms whose commands one message-service replica handles at the same time (one transaction each); keep it
      * below the reactive pool's size so REST requests still get connections.

@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Publishes outbox rows to chat.events in id order and deletes them once Kafka acknowledged them.
@@ -50,6 +51,13 @@ public class OutboxRelay {
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
     MutinyEmitter<String> events;
 
+    /**
+     * Rows published since the last {@link #vacuum}. Each pass reads the outbox from its lowest id, through the index
+     * entries of every row deleted since the table was last vacuumed: at 9,000 dead rows a pass's select took 5.8 ms
+     * instead of 0.5 (measured at 400 msg/s), and autovacuum visits a database at most once per autovacuum_naptime
+     * (1 min by default). So the relay vacuums the table itself.
+     */
+    private final AtomicLong sinceVacuum = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean stopping;
@@ -113,6 +121,7 @@ public class OutboxRelay {
                                 .flatMap(x -> conn.preparedQuery("delete from outbox where id = any($1)").execute(Tuple.of(ids)))
                                 .map(x -> {
                                     published.increment(batch.size());
+                                    sinceVacuum.addAndGet(batch.size());
                                     return batch.size();
                                 });
                     });
@@ -124,6 +133,23 @@ public class OutboxRelay {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         trigger();
+    }
+
+    /** Once a second at most, after {@code chat.messages.outbox-vacuum-after} rows were published; see {@link #sinceVacuum}. */
+    @Scheduled(every = "${chat.messages.outbox-vacuum-interval:1s}", delayed = "2s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> vacuum() {
+        long rows = sinceVacuum.get();
+        if (rows < config.outboxVacuumAfter() || stopping) {
+            return Uni.createFrom().voidItem();
+        }
+        sinceVacuum.addAndGet(-rows);
+        // skip_locked: another replica vacuuming it is as good; no truncation, which would lock out the writers
+        return pool.query("vacuum (skip_locked, truncate false) outbox").execute().replaceWithVoid()
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("vacuuming the outbox failed (autovacuum remains): %s", e.toString());
+                    return null;
+                });
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -1,0 +1,63 @@
+package io.chat.message;
+
+import io.chat.contracts.ChatCommand;
+import io.chat.contracts.Envelope;
+import io.chat.contracts.EventTypes;
+import io.chat.contracts.Origin;
+import io.chat.message.messaging.CommandConsumer;
+import io.chat.testsupport.KafkaTestClient;
+import io.chat.testsupport.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.chat.message.MessageFlowTest.post;
+import static io.chat.message.MessageFlowTest.user;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The relay vacuums the outbox itself once it has published enough rows (test: 20, see application.properties). */
+@QuarkusTest
+@QuarkusTestResource(TestTokens.class)
+class OutboxVacuumTest {
+    @Inject
+    CommandConsumer consumer;
+    @Inject
+    Pool pool;
+
+    @Test
+    void theRelayVacuumsTheOutboxAfterPublishing() throws Exception {
+        String owner = user();
+        String room = post(TestTokens.forUser(owner), "/api/rooms", Map.of("kind", "group", "name", "vacuum", "members", List.of()))
+                .then().statusCode(201).extract().path("id");
+        long before = vacuums();
+        List<String> poll = new ArrayList<>();
+        for (int i = 0; i < 15; i++) { // 30 rows: each send's message.created and its result
+            ChatCommand send = new ChatCommand(new Origin("gw-test", "s-vacuum", "v" + i), owner, List.of("user"), room,
+                    "v" + i, "message " + i, null, null, null, null, null);
+            poll.add(KafkaTestClient.JSON.writeValueAsString(new Envelope(UUID.randomUUID().toString(), EventTypes.MESSAGE_SEND,
+                    Instant.now(), 1, KafkaTestClient.JSON.valueToTree(send))));
+        }
+        consumer.onCommands(poll).await().atMost(Duration.ofSeconds(30));
+
+        long until = System.currentTimeMillis() + 10_000;
+        while (vacuums() == before && System.currentTimeMillis() < until) {
+            Thread.sleep(200);
+        }
+        assertTrue(vacuums() > before, "the relay vacuumed the outbox (autovacuum is not counted here)");
+    }
+
+    /** Manual vacuums only: pg_stat_user_tables counts autovacuum apart. */
+    private long vacuums() {
+        return pool.query("select vacuum_count from pg_stat_user_tables where relname = 'outbox'").execute()
+                .await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+    }
+}
