@@ -220,10 +220,13 @@ public class CommandHandler {
         String replyTo = optionalText(f, "replyTo", MAX_ID);
         String threadRoot = optionalText(f, "threadRoot", MAX_ID);
         GatewayConfig.RateLimits limits = config.rateLimits();
-        return limit("send", s, limits.sendPerMinute(), limits.sendBurst())
-                .flatMap(x -> limiter.isDuplicate(s.userId, room, text.strip(), clientMsgId, config.duplicateWindow().toMillis()))
-                .flatMap(duplicate -> {
-                    if (duplicate) {
+        return limiter.takeForSend(s.userId, room, text.strip(), clientMsgId, limits.sendPerMinute(), limits.sendBurst(),
+                        config.duplicateWindow().toMillis())
+                .flatMap(check -> {
+                    if (check.waitMs() > 0) {
+                        throw rateLimited("send", check.waitMs());
+                    }
+                    if (check.duplicate()) {
                         throw new FrameError(ErrorCodes.DUPLICATE, "the same text was just sent to this room");
                     }
                     activity(s);
@@ -365,10 +368,14 @@ public class CommandHandler {
     private Uni<Void> limit(String kind, ClientSession s, int perMinute, int burst) {
         return limiter.take(kind, s.userId, perMinute, burst).map(wait -> {
             if (wait > 0) {
-                throw new FrameError(ErrorCodes.RATE_LIMITED, "too many " + kind + " commands, slow down", wait);
+                throw rateLimited(kind, wait);
             }
             return null;
         });
+    }
+
+    private static FrameError rateLimited(String kind, long waitMs) {
+        return new FrameError(ErrorCodes.RATE_LIMITED, "too many " + kind + " commands, slow down", waitMs);
     }
 
     /** Tells presence the user is active, at most once a minute per socket. */
