@@ -40,7 +40,7 @@ class OutboxVacuumTest {
                 .then().statusCode(201).extract().path("id");
         long before = vacuums();
         List<String> poll = new ArrayList<>();
-        for (int i = 0; i < 15; i++) { // 30 rows: each send's message.created and its result
+        for (int i = 0; i < 30; i++) { // 60 rows (each send's message.created and result): three times the threshold
             ChatCommand send = new ChatCommand(new Origin("gw-test", "s-vacuum", "v" + i), owner, List.of("user"), room,
                     "v" + i, "message " + i, null, null, null, null, null);
             poll.add(KafkaTestClient.JSON.writeValueAsString(new Envelope(UUID.randomUUID().toString(), EventTypes.MESSAGE_SEND,

@@ -206,6 +206,13 @@ class NotificationFlowTest extends NotificationTestBase {
     }
 
     @Test
+    void theServicesConnectionsKeepGenericPlans() {
+        // set per connection (application.properties): the batched queries' array parameters otherwise get planned anew
+        assertEquals("force_generic_plan", pool.query("show plan_cache_mode").execute().await().atMost(Duration.ofSeconds(5))
+                .iterator().next().getString(0));
+    }
+
+    @Test
     void feedNeedsAValidToken() {
         given().get("/api/notifications").then().statusCode(401).body("code", equalTo("unauthorized"));
         given().auth().oauth2("not-a-token").get("/api/notifications").then().statusCode(401);

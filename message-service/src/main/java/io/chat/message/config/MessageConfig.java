@@ -26,6 +26,10 @@ public interface MessageConfig {
     @WithDefault("500")
     int outboxBatch();
 
+    /** How often the relay may vacuum the outbox (see {@link #outboxVacuumAfter}). */
+    @WithDefault("1s")
+    Duration outboxVacuumInterval();
+
     /** The relay vacuums the outbox (at most once per outbox-vacuum-interval) after publishing this many rows. */
     @WithDefault("500")
     int outboxVacuumAfter();

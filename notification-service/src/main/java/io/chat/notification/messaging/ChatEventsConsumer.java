@@ -100,7 +100,7 @@ public class ChatEventsConsumer {
             return;
         }
         List<NotificationService.Created> messages = List.copyOf(run);
-        metrics.summary("chat_notification_run_size").record(messages.size());
+        metrics.summary("chat_notifications_run_size").record(messages.size());
         run.clear();
         runRooms.clear();
         // a run that keeps failing is not dropped as a whole: its messages are then tried one by one, each with its

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.chat.contracts.Envelope;
 import io.chat.contracts.EventTypes;
 import io.chat.contracts.MessageEvent;
+import io.chat.notification.repository.NotificationRepository;
 import io.chat.notification.service.NotificationService;
 import io.chat.testsupport.KafkaTestClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,6 +29,13 @@ class ChatEventsConsumerRunsTest {
     void setUp() {
         consumer.json = KafkaTestClient.JSON;
         consumer.metrics = new SimpleMeterRegistry();
+        consumer.notifications = new NotificationRepository() {
+            @Override
+            public Uni<Void> messageDeleted(String roomId, String msgId) {
+                runs.add(List.of("deleted " + msgId));
+                return Uni.createFrom().voidItem();
+            }
+        };
         consumer.service = new NotificationService() {
             @Override
             public Uni<Void> messagesCreated(List<Created> run) {
@@ -43,6 +51,13 @@ class ChatEventsConsumerRunsTest {
                 created("r2", "m2"), other(EventTypes.MESSAGE_EDITED), other(EventTypes.COMMAND_RESULT), created("r1", "m3"));
 
         assertEquals(List.of(List.of("m1", "m2", "m3")), runs);
+    }
+
+    @Test
+    void anEventTheConsumerActsOnEndsTheRunAndIsHandledInItsPlace() throws JsonProcessingException {
+        consume(created("r1", "m1"), other(EventTypes.COMMAND_RESULT), deleted("r1", "m1"), created("r1", "m2"));
+
+        assertEquals(List.of(List.of("m1"), List.of("deleted m1"), List.of("m2")), runs);
     }
 
     @Test
@@ -66,6 +81,11 @@ class ChatEventsConsumerRunsTest {
     private static String created(String room, String msgId) throws JsonProcessingException {
         return json(EventTypes.MESSAGE_CREATED, new MessageEvent(room, msgId, 1, "alice", "hi", Instant.now(), "c-" + msgId,
                 null, null, List.of(), null, null));
+    }
+
+    private static String deleted(String room, String msgId) throws JsonProcessingException {
+        return json(EventTypes.MESSAGE_DELETED, new MessageEvent(room, msgId, 1, "alice", null, Instant.now(), "c-" + msgId,
+                null, null, List.of(), null, true));
     }
 
     private static String other(String type) throws JsonProcessingException {

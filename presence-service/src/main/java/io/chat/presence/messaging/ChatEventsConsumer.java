@@ -54,7 +54,7 @@ public class ChatEventsConsumer {
                 switch (type) {
                     case EventTypes.ROOM_CREATED, EventTypes.ROOM_UPDATED, EventTypes.MEMBER_JOINED, EventTypes.MEMBER_LEFT -> {
                         RoomChanged changed = json.treeToValue(envelope.payload(), RoomChanged.class);
-                        steps.add(() -> retried(type, rooms.onRoomChanged(changed)));
+                        steps.add(() -> retried("a " + type + " event", rooms.onRoomChanged(changed)));
                     }
                     case EventTypes.MESSAGE_CREATED -> {
                         MessageEvent m = json.treeToValue(envelope.payload(), MessageEvent.class);
@@ -68,10 +68,10 @@ public class ChatEventsConsumer {
                 LOG.warnf("skipping a malformed chat event: %s", e.getClass().getSimpleName());
             }
         }
-        // typing does not depend on membership, so the stops need not wait for their place among the changes
+        // typing does not depend on membership: the stops go first, so a membership change that is retried does not
+        // hold them up
         if (!senders.isEmpty()) {
-            steps.add(() -> retried(EventTypes.MESSAGE_CREATED, typing.stopAll(senders, "message")
-                    .flatMap(published -> Uni.createFrom().completionStage(published))));
+            steps.add(0, () -> typingStops(senders));
         }
         return switch (steps.size()) {
             case 0 -> Uni.createFrom().voidItem();
@@ -81,10 +81,24 @@ public class ChatEventsConsumer {
         };
     }
 
-    private static Uni<Void> retried(String type, Uni<Void> work) {
+    /**
+     * Only the Redis call is retried: once it has answered, the states it ended are gone, so a retry after a failed
+     * publish would find nothing to stop and publish nothing. A stop that could not be published is logged (the
+     * message itself, which the room receives, shows that its sender stopped typing).
+     */
+    private Uni<Void> typingStops(Set<TypingKey> senders) {
+        return retried(senders.size() + " typing stops", typing.stopAll(senders, "message"))
+                .flatMap(published -> published == null ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().completionStage(published).onFailure().recoverWithItem(t -> {
+                            LOG.errorf("typing stops ended in Redis but not published: %s", t.toString());
+                            return null;
+                        }));
+    }
+
+    private static <T> Uni<T> retried(String what, Uni<T> work) {
         return work.onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(1)).atMost(5)
                 .onFailure().recoverWithItem(t -> {
-                    LOG.errorf("dropping a %s event after retries: %s", type, t.toString());
+                    LOG.errorf("dropping %s after retries: %s", what, t.toString());
                     return null;
                 });
     }
