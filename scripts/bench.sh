@@ -15,13 +15,15 @@ fi
 url="${BENCH_URL:-http://127.0.0.1:8080}"
 have_pid=false
 have_out=false
-prev=""
+profile=false
+prev=""""
 for a in "$@"; do
   case "$prev" in --url) url="$a" ;; esac
   case "$a" in
     --url=*) url="${a#--url=}" ;;
     --gateway-pid|--gateway-pid=*) have_pid=true ;;
     --out|--out=*) have_out=true ;;
+    --profile|--profile=true) profile=true ;;
   esac
   prev="$a"
 done
@@ -51,6 +53,21 @@ if [ "$1" != "--help" ]; then
     fi
   fi
   $have_out || extra+=(--out "$ROOT/load-test/target/bench")
+  if $profile; then
+    # async-profiler from Maven Central, the version load-test/pom.xml names; loaded into the JVMs by the tool
+    ap_version=$(sed -n 's:.*<async-profiler.version>\(.*\)</async-profiler.version>.*:\1:p' "$ROOT/load-test/pom.xml")
+    case "$(uname -m)" in x86_64) ap_arch=linux-x64 ;; aarch64) ap_arch=linux-arm64 ;; *) die "--profile: no async-profiler for $(uname -m)" ;; esac
+    ap_dir="$ROOT/.run/tools/async-profiler-$ap_version"
+    if [ ! -f "$ap_dir/$ap_arch/libasyncProfiler.so" ]; then
+      log "fetching async-profiler $ap_version ($ap_arch) from Maven Central"
+      mkdir -p "$ap_dir"
+      "$ROOT/mvnw" -B -q --no-transfer-progress dependency:copy -Dartifact="tools.profiler:async-profiler:$ap_version:jar:$ap_arch" \
+        -DoutputDirectory="$ap_dir" || die "could not fetch async-profiler"
+      (cd "$ap_dir" && "$JAVA_HOME/bin/jar" xf "async-profiler-$ap_version-$ap_arch.jar" "$ap_arch/libasyncProfiler.so") \
+        || die "could not unpack async-profiler"
+    fi
+    extra+=(--profiler-lib "$ap_dir/$ap_arch/libasyncProfiler.so")
+  fi
 fi
 
 # tens of thousands of sockets need as many file descriptors

@@ -31,6 +31,7 @@ public final class Bench {
                            --local-addresses 127.0.0.1[,127.0.0.2,...] --gc true
               chat         U users in rooms of S members, M msg/s in total for D seconds, open loop
                            --users 200 --room-size 10 --rate 50 --duration 10 --drain 20 --warmup 0
+                           --profile (flame graphs of every service JVM and Kafka over the sending window)
               fanout       one room of N members; time for each message to reach all of them
                            --members 1000 --messages 20 --interval-ms 1000
               reconnect    C clients drop at once, messages are sent meanwhile, all reconnect and sync
@@ -51,6 +52,8 @@ public final class Bench {
         public final UserPool pool;
         public final SystemProbe probe;
         public final Progress progress;
+        /** Where the runs' folders go. */
+        public final Path out;
         public final List<WebSocketClient> clients = new ArrayList<>();
         private final AtomicInteger nextClient = new AtomicInteger();
         final int provisionConcurrency;
@@ -60,6 +63,7 @@ public final class Bench {
             this.host = url.getHost();
             this.port = url.getPort() < 0 ? 80 : url.getPort();
             this.progress = progress;
+            this.out = out;
             this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
                     .setBlockedThreadCheckInterval(10_000).setWarningExceptionTime(30_000_000_000L));
             this.api = new Api(vertx, host, port);

@@ -2,6 +2,7 @@ package io.chat.loadtest;
 
 import org.HdrHistogram.Histogram;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,11 @@ final class ChatScenario implements Bench.Scenario {
         int duration = o.integer("duration", 10);
         int drain = o.integer("drain", 20);
         int warmup = o.integer("warmup", 0);
+        boolean profile = o.flag("profile", false);
+        String profilerLib = o.str("profiler-lib", "");
+        if (profile && profilerLib.isEmpty()) {
+            throw new IllegalArgumentException("--profile needs --profiler-lib (scripts/bench.sh fetches async-profiler and passes it)");
+        }
         if (roomSize < 1 || userCount < roomSize || userCount % roomSize != 0) {
             throw new IllegalArgumentException("--users must be a multiple of --room-size");
         }
@@ -159,6 +165,8 @@ final class ChatScenario implements Bench.Scenario {
         ctx.progress.phase(String.format(Locale.ROOT, "sending %d msg/s for %d s to %d rooms of %d", (long) rate, duration, roomCount, roomSize),
                 () -> String.format(Locale.ROOT, "sent %d/%d, acked %d, errors %d, delivered %d", sent.get(), total, ackedCount.get(),
                         stats.totalErrors(), deliveredCount.get()));
+        Path profiles = Report.dir(r, ctx.out).resolve("profiles");
+        Profiler profiler = profile ? Profiler.start(profilerLib, profiles, SystemProbe.systemJvms()) : null;
         SystemProbe.CpuSnapshot cpu0 = SystemProbe.cpuSnapshot();
         Thread scheduler = new Thread(() -> {
             for (int m = 0; m < total; m++) {
@@ -182,6 +190,12 @@ final class ChatScenario implements Bench.Scenario {
         scheduler.join();
         long sendEnd = System.nanoTime();
         SystemProbe.CpuSnapshot cpu1 = SystemProbe.cpuSnapshot();
+        if (profiler != null) {
+            List<Path> written = profiler.stop();
+            r.notes.add("CPU profiles of the sending window (" + written.size() + " flame graphs, the profiler's cost "
+                    + "included in these latencies): " + profiles);
+            r.notes.addAll(profiler.problems());
+        }
 
         long drainEnd = System.nanoTime() + drain * 1_000_000_000L;
         ctx.progress.phase("draining (up to " + drain + " s)", () -> String.format(Locale.ROOT,

@@ -28,9 +28,14 @@ public final class Report {
     private Report() {
     }
 
-    public static Path write(Result r, Path baseDir) throws IOException {
+    /** The run's own folder under {@code baseDir}: {@code <scenario>-<start time>}. */
+    public static Path dir(Result r, Path baseDir) {
         String stamp = r.startedAt.toString().replace(":", "").replaceAll("\\.\\d+", "");
-        Path dir = baseDir.resolve(r.scenario + "-" + stamp);
+        return baseDir.resolve(r.scenario + "-" + stamp);
+    }
+
+    public static Path write(Result r, Path baseDir) throws IOException {
+        Path dir = dir(r, baseDir);
         Files.createDirectories(dir);
         Frame.JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("result.json").toFile(), json(r));
         Files.writeString(dir.resolve("report.html"), html(r));

@@ -128,6 +128,33 @@ public final class SystemProbe {
         return new CpuSnapshot(System.nanoTime(), ticks, names, rss);
     }
 
+    /**
+     * The services' JVMs and Kafka started from this checkout (the working directory bench.sh sets; Kafka of the dev
+     * environment only): pid → short name, for {@link Profiler}. Another checkout's processes (a CI run) are left alone.
+     */
+    public static Map<Long, String> systemJvms() {
+        Map<Long, String> jvms = new java.util.TreeMap<>();
+        String root = Path.of("").toAbsolutePath().toString() + "/";
+        Pattern service = Pattern.compile("/([a-z-]+)/target/quarkus-app/quarkus-run\\.jar");
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+                try {
+                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+                    Matcher m = service.matcher(cmd);
+                    String name = m.find() ? m.group(1) : cmd.contains("kafka.Kafka") ? "kafka" : null;
+                    if (name != null && cmd.contains(root) && !cmd.contains("/.run/test/")) {
+                        jvms.put(Long.parseLong(p.getFileName().toString()), name);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the process ended meanwhile
+                }
+            });
+        } catch (IOException e) {
+            // no /proc: nothing to profile
+        }
+        return jvms;
+    }
+
     static String classify(String comm, String cmd) {
         Matcher q = Pattern.compile("(\\S*?)/([a-z-]+)/target/quarkus-app/quarkus-run\\.jar").matcher(cmd);
         if (q.find()) {
