@@ -143,8 +143,11 @@ public class OutboxRelay {
         }
         sinceVacuum.addAndGet(-rows);
         // skip_locked: autovacuum or another replica at it is as good; no truncation, which would lock out the writers;
-        // index_cleanup on: the index is what the passes walk, and "auto" may skip it when few heap pages have dead rows
-        return pool.query("vacuum (skip_locked, truncate false, index_cleanup on) outbox").execute().replaceWithVoid()
+        // index_cleanup on: the index is what the passes walk, and "auto" may skip it when few heap pages have dead rows;
+        // process_toast false: large events (a big room's membership) leave dead payloads in the TOAST table, which the
+        // passes never read; vacuuming it at full speed held up commits for a second, so it is left to autovacuum
+        return pool.query("vacuum (skip_locked, truncate false, index_cleanup on, process_toast false) outbox").execute()
+                .replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
                     sinceVacuum.addAndGet(rows); // try again on the next tick
                     LOG.warnf("vacuuming the outbox failed (autovacuum remains): %s", e.toString());
