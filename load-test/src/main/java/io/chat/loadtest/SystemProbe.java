@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +23,8 @@ import java.util.stream.Stream;
  */
 public final class SystemProbe {
     private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\}\\s+(\\S+)", Pattern.MULTILINE);
+    /** A service started from its build: group 1 the checkout, group 2 the module. */
+    private static final Pattern QUARKUS_APP = Pattern.compile("(\\S*?)/([a-z-]+)/target/quarkus-app/quarkus-run\\.jar");
     private static final Pattern CONNECTIONS = Pattern.compile("^chat_gateway_connections(?:\\{[^}]*\\})?\\s+(\\S+)", Pattern.MULTILINE);
     private static final long CLK_TCK = 100; // USER_HZ on Linux
 
@@ -106,25 +109,15 @@ public final class SystemProbe {
         Map<Long, String> names = new HashMap<>();
         Map<Long, Long> rss = new HashMap<>();
         long self = ProcessHandle.current().pid();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
-                try {
-                    long pid = Long.parseLong(p.getFileName().toString());
-                    String stat = Files.readString(p.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    // after "pid (comm) ": state=0, utime=11, stime=12, rss pages=21
-                    ticks.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
-                    rss.put(pid, Long.parseLong(f[21]) * 4096);
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-                    names.put(pid, pid == self ? "load generator (this process)" : classify(comm, cmd));
-                } catch (IOException | RuntimeException e) {
-                    // the process ended meanwhile
-                }
-            });
-        } catch (IOException e) {
-            // no /proc: nothing to report
-        }
+        forEachProcess((pid, dir) -> {
+            String stat = Files.readString(dir.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) ": state=0, utime=11, stime=12, rss pages=21
+            ticks.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+            rss.put(pid, Long.parseLong(f[21]) * 4096);
+            String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            names.put(pid, pid == self ? "load generator (this process)" : classify(comm, cmdline(dir)));
+        });
         return new CpuSnapshot(System.nanoTime(), ticks, names, rss);
     }
 
@@ -133,30 +126,44 @@ public final class SystemProbe {
      * environment only): pid → short name, for {@link Profiler}. Another checkout's processes (a CI run) are left alone.
      */
     public static Map<Long, String> systemJvms() {
-        Map<Long, String> jvms = new java.util.TreeMap<>();
-        String root = Path.of("").toAbsolutePath().toString() + "/";
-        Pattern service = Pattern.compile("/([a-z-]+)/target/quarkus-app/quarkus-run\\.jar");
+        Map<Long, String> jvms = new TreeMap<>();
+        String root = Path.of("").toAbsolutePath() + "/";
+        forEachProcess((pid, dir) -> {
+            String cmd = cmdline(dir);
+            Matcher m = QUARKUS_APP.matcher(cmd);
+            String name = m.find() ? m.group(2) : cmd.contains("kafka.Kafka") ? "kafka" : null;
+            if (name != null && cmd.contains(root) && !cmd.contains("/.run/test/")) {
+                jvms.put(pid, name);
+            }
+        });
+        return jvms;
+    }
+
+    private interface ProcessVisitor {
+        void visit(long pid, Path dir) throws IOException;
+    }
+
+    /** Every process in /proc; one that ends while it is read is skipped. */
+    private static void forEachProcess(ProcessVisitor visitor) {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
                 try {
-                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-                    Matcher m = service.matcher(cmd);
-                    String name = m.find() ? m.group(1) : cmd.contains("kafka.Kafka") ? "kafka" : null;
-                    if (name != null && cmd.contains(root) && !cmd.contains("/.run/test/")) {
-                        jvms.put(Long.parseLong(p.getFileName().toString()), name);
-                    }
+                    visitor.visit(Long.parseLong(p.getFileName().toString()), p);
                 } catch (IOException | RuntimeException e) {
                     // the process ended meanwhile
                 }
             });
         } catch (IOException e) {
-            // no /proc: nothing to profile
+            // no /proc: nothing to report
         }
-        return jvms;
+    }
+
+    private static String cmdline(Path dir) throws IOException {
+        return new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
     }
 
     static String classify(String comm, String cmd) {
-        Matcher q = Pattern.compile("(\\S*?)/([a-z-]+)/target/quarkus-app/quarkus-run\\.jar").matcher(cmd);
+        Matcher q = QUARKUS_APP.matcher(cmd);
         if (q.find()) {
             String tree = q.group(1).isEmpty() ? "" : " [" + q.group(1) + "]";
             return q.group(2) + tree;

@@ -12,6 +12,7 @@ import io.chat.notification.repository.NotificationRepository;
 import io.chat.notification.repository.PeopleRepository;
 import io.chat.notification.repository.RoomRepository;
 import io.chat.notification.service.NotificationService;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -100,7 +101,7 @@ public class ChatEventsConsumer {
             return;
         }
         List<NotificationService.Created> messages = List.copyOf(run);
-        metrics.summary("chat_notifications_run_size").record(messages.size());
+        runSize().record(messages.size());
         run.clear();
         runRooms.clear();
         // a run that keeps failing is not dropped as a whole: its messages are then tried one by one, each with its
@@ -114,6 +115,16 @@ public class ChatEventsConsumer {
                                             () -> service.messagesCreated(List.of(m))))
                             .collect().last().replaceWithVoid();
                 }));
+    }
+
+    private DistributionSummary runSize;
+
+    /** Looked up once: a registry lookup builds the meter's id each time. */
+    private DistributionSummary runSize() {
+        if (runSize == null) {
+            runSize = metrics.summary("chat_notifications_run_size");
+        }
+        return runSize;
     }
 
     /** A malformed or missing payload is left to {@link #dispatch}, which fails it (logged, not retried) on its own. */
