@@ -12,8 +12,9 @@ public final class EventTypes {
     public static final String RECEIPT_READ = "receipt.read";
 
     // chat.events
+    /** The answer to a command, except a send that stored a new message: its message.created carries the origin. */
     public static final String COMMAND_RESULT = "command.result";     // CommandResult
-    public static final String MESSAGE_CREATED = "message.created";   // MessageEvent
+    public static final String MESSAGE_CREATED = "message.created";   // MessageCreated (a MessageEvent and the origin)
     public static final String MESSAGE_EDITED = "message.edited";     // MessageEvent
     public static final String MESSAGE_DELETED = "message.deleted";   // MessageEvent
     public static final String REACTION_UPDATED = "reaction.updated"; // ReactionUpdated

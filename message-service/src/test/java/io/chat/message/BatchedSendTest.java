@@ -87,9 +87,11 @@ class BatchedSendTest {
 
     private void sort(Envelope e, Set<String> rooms, Published into) {
         JsonNode p = e.payload();
-        if (e.type().equals(EventTypes.COMMAND_RESULT) && session.equals(p.path("origin").path("sessionId").asText())) {
-            into.results().computeIfAbsent(p.path("origin").path("commandId").asText(), k -> new ArrayList<>()).add(p);
-        } else if (!e.type().equals(EventTypes.COMMAND_RESULT) && rooms.contains(p.path("room").asText())) {
+        JsonNode origin = CommandAnswers.origin(e);
+        if (origin != null && session.equals(origin.path("sessionId").asText())) {
+            into.results().computeIfAbsent(origin.path("commandId").asText(), k -> new ArrayList<>()).add(CommandAnswers.answer(e));
+        }
+        if (!e.type().equals(EventTypes.COMMAND_RESULT) && rooms.contains(p.path("room").asText())) {
             into.byRoom().computeIfAbsent(p.path("room").asText(), k -> new ArrayList<>()).add(e);
         }
     }
@@ -100,10 +102,21 @@ class BatchedSendTest {
         return answers.get(0);
     }
 
+    /** A send that stored a new message: answered by that message's message.created alone. */
     private static void ok(Published published, String commandId, long seq) {
+        okVia(published, commandId, seq, EventTypes.MESSAGE_CREATED);
+    }
+
+    /** A send answered with the message stored before (a repeat): by a command.result. */
+    private static void repeat(Published published, String commandId, long seq) {
+        okVia(published, commandId, seq, EventTypes.COMMAND_RESULT);
+    }
+
+    private static void okVia(Published published, String commandId, long seq, String via) {
         JsonNode answer = only(published, commandId);
         assertTrue(answer.path("ok").asBoolean(), commandId + ": " + answer);
         assertEquals(seq, answer.path("result").path("seq").asLong(), commandId + ": " + answer);
+        assertEquals(via, answer.path("via").asText(), commandId + ": " + answer);
     }
 
     private static void refused(Published published, String commandId, String code) {
@@ -158,10 +171,10 @@ class BatchedSendTest {
             assertEquals(0.0, fallbacks() - fallbacksBefore, "no batch fell back to one by one");
 
             ok(published, "a1", 2);
-            ok(published, "a2", 1);
+            repeat(published, "a2", 1);
             assertEquals(m1, only(published, "a2").path("result").path("msgId").asText(), "a repeat answers with the original");
             ok(published, "a3", 3);
-            ok(published, "a4", 3);
+            repeat(published, "a4", 3);
             assertEquals(only(published, "a3").path("result").path("msgId").asText(),
                     only(published, "a4").path("result").path("msgId").asText(), "a resend in the same batch is one message");
             assertTrue(only(published, "a5").path("ok").asBoolean(), "edit");

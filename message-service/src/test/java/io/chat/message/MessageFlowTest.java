@@ -155,16 +155,20 @@ class MessageFlowTest {
                     && room.equals(e.payload().path("room").asText()));
             assertEquals(1, created.payload().path("seq").asLong());
             assertEquals("room", created.payload().path("mentions").get(0).asText());
-            Envelope result = kafka.await(Duration.ofSeconds(15), e -> e.type().equals(EventTypes.COMMAND_RESULT)
-                    && "c-17".equals(e.payload().path("origin").path("commandId").asText()));
-            assertTrue(result.payload().path("ok").asBoolean());
-            assertEquals(created.payload().path("msgId").asText(), result.payload().path("result").path("msgId").asText());
+            // the new message's event is the command's answer: it carries the origin, and no command.result follows
+            assertEquals(KafkaTestClient.JSON.valueToTree(origin), created.payload().path("origin"));
+            assertTrue(kafka.drain(Duration.ofMillis(500)).stream().noneMatch(e -> e.type().equals(EventTypes.COMMAND_RESULT)
+                    && room.equals(e.payload().path("room").asText())), "a new message was answered twice");
 
-            // the same record again (a redelivery): answered again with the original, nothing new stored
+            // the same record again (a redelivery): answered with the original by a command.result, nothing new stored
             kafka.sendEnvelope(Topics.CHAT_COMMANDS, room, command);
             Envelope again = kafka.await(Duration.ofSeconds(15), e -> e.type().equals(EventTypes.COMMAND_RESULT)
                     && "c-17".equals(e.payload().path("origin").path("commandId").asText()));
+            assertTrue(again.payload().path("ok").asBoolean());
             assertEquals(1, again.payload().path("result").path("seq").asLong());
+            assertEquals(created.payload().path("msgId").asText(), again.payload().path("result").path("msgId").asText());
+            assertEquals(created.payload().path("ts").asText(), again.payload().path("result").path("ts").asText(),
+                    "a gateway acks a new message from its event and a repeat from the result: the same ack fields");
             List<Envelope> later = kafka.drain(Duration.ofMillis(500));
             assertTrue(later.stream().noneMatch(e -> e.type().equals(EventTypes.MESSAGE_CREATED)), "a redelivery stored a message");
             given().auth().oauth2(TestTokens.forUser(b)).get("/api/rooms/" + room + "/messages")
@@ -220,9 +224,11 @@ class MessageFlowTest {
             while ((results.size() < rooms * perRoom || created.values().stream().mapToInt(List::size).sum() < expectedCreated)
                     && System.currentTimeMillis() < until) {
                 for (Envelope e : kafka.drain(Duration.ofMillis(200))) {
-                    if (e.type().equals(EventTypes.COMMAND_RESULT) && session.equals(e.payload().path("origin").path("sessionId").asText())) {
-                        results.computeIfAbsent(e.payload().path("origin").path("commandId").asText(), k -> new ArrayList<>()).add(e);
-                    } else if (e.type().equals(EventTypes.MESSAGE_CREATED) && ours.contains(e.payload().path("room").asText())) {
+                    JsonNode origin = CommandAnswers.origin(e);
+                    if (origin != null && session.equals(origin.path("sessionId").asText())) {
+                        results.computeIfAbsent(origin.path("commandId").asText(), k -> new ArrayList<>()).add(e);
+                    }
+                    if (e.type().equals(EventTypes.MESSAGE_CREATED) && ours.contains(e.payload().path("room").asText())) {
                         created.computeIfAbsent(e.payload().path("room").asText(), k -> new ArrayList<>()).add(e);
                     }
                 }
@@ -244,7 +250,7 @@ class MessageFlowTest {
                 for (int i = 0; i < perRoom; i++) {
                     List<Envelope> answers = results.get(r + "-" + i);
                     assertEquals(1, answers.size(), "answered once: " + r + "-" + i);
-                    JsonNode answer = answers.get(0).payload();
+                    JsonNode answer = CommandAnswers.answer(answers.get(0));
                     if (i == refusedAt) {
                         assertEquals("not_found", answer.path("code").asText());
                     } else {

@@ -73,7 +73,10 @@ public class EventDispatcher {
         String room = p.path("room").asText(null);
         switch (e.type()) {
             case EventTypes.COMMAND_RESULT -> commandResult(p);
-            case EventTypes.MESSAGE_CREATED -> toRoom(room, messageFrame("message.new", p), e);
+            case EventTypes.MESSAGE_CREATED -> {
+                sendAck(p); // the sender's ack first: it means stored, and it is what the sender waits for
+                toRoom(room, messageFrame("message.new", p), e);
+            }
             case EventTypes.MESSAGE_EDITED -> toRoom(room, copy("message.edited", p, "room", "msgId", "seq", "text", "editedAt"), e);
             case EventTypes.MESSAGE_DELETED -> toRoom(room, copy("message.deleted", p, "room", "msgId", "seq"), e);
             case EventTypes.REACTION_UPDATED -> toRoom(room, copy("reaction.updated", p, "room", "msgId", "emoji", "users"), e);
@@ -147,16 +150,11 @@ public class EventDispatcher {
 
     private void commandResult(JsonNode p) {
         JsonNode origin = p.path("origin");
-        if (!config.id().equals(origin.path("gatewayId").asText())) {
+        ClientSession s = waiting(origin);
+        if (s == null) {
             return;
         }
-        ClientSession s = sessions.get(origin.path("sessionId").asText());
         String ref = origin.path("commandId").asText();
-        Long started = s == null ? null : s.pendingRemove(ref);
-        if (started == null) {
-            return; // socket gone, or already answered (timeout): exactly one answer per command
-        }
-        ackLatency.record(Duration.ofMillis(System.currentTimeMillis() - started));
         if (p.path("ok").asBoolean()) {
             ObjectNode ack = Frames.ack(ref);
             JsonNode result = p.path("result");
@@ -167,6 +165,40 @@ public class EventDispatcher {
         } else {
             sender.error(s, ref, p.path("code").asText("internal"), p.path("message").asText(""), null);
         }
+    }
+
+    /** A new message from a send of this replica's: its message.created is the command's answer (no command.result). */
+    private void sendAck(JsonNode p) {
+        JsonNode origin = p.get("origin");
+        ClientSession s = origin == null ? null : waiting(origin);
+        if (s != null) {
+            ObjectNode ack = Frames.ack(origin.path("commandId").asText());
+            for (String f : ACK_FIELDS) {
+                ack.set(f, p.get(f));
+            }
+            sender.send(s, ack);
+        }
+    }
+
+    /** The contract's ack fields of message.send, as message-service's command.result for a repeated send has them. */
+    private static final String[] ACK_FIELDS = {"msgId", "room", "seq", "ts"};
+
+    /**
+     * @return the socket of this replica that waits for the command of {@code origin}, which is then no longer
+     *         waiting; null when the command is another replica's, its socket is gone or it was already answered
+     *         (timeout, a redelivered event): exactly one answer per command
+     */
+    private ClientSession waiting(JsonNode origin) {
+        if (!config.id().equals(origin.path("gatewayId").asText())) {
+            return null;
+        }
+        ClientSession s = sessions.get(origin.path("sessionId").asText());
+        Long started = s == null ? null : s.pendingRemove(origin.path("commandId").asText());
+        if (started == null) {
+            return null;
+        }
+        ackLatency.record(Duration.ofMillis(System.currentTimeMillis() - started));
+        return s;
     }
 
     private void toRoom(String room, ObjectNode frame, Envelope e) {

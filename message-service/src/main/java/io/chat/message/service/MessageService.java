@@ -2,6 +2,7 @@ package io.chat.message.service;
 
 import io.chat.contracts.CommandResult;
 import io.chat.contracts.EventTypes;
+import io.chat.contracts.MessageCreated;
 import io.chat.contracts.MessageEvent;
 import io.chat.contracts.Origin;
 import io.chat.contracts.RoomChanged;
@@ -60,7 +61,8 @@ public class MessageService {
 
     /**
      * Stores a message once per (room, sender, clientMsgId). With an {@code origin} (a gateway
-     * command), the command's result goes into the same transaction's outbox.
+     * command), the command is answered in the same transaction's outbox: by the new message's
+     * message.created, which carries the origin, or by a command.result for a repeat.
      */
     public Uni<Sent> send(Caller caller, String roomId, String clientMsgId, String rawText, String replyTo,
             String threadRoot, Origin origin) {
@@ -96,14 +98,9 @@ public class MessageService {
                     .flatMap(x -> mentions(conn, room, text))
                     .flatMap(mentioned -> messages.insertNext(conn, room, UUID.randomUUID(), caller.userId(), clientMsgId,
                             text, reply, thread, mentioned))
-                    .flatMap(stored -> {
-                        Sent sent = new Sent(stored.msgId(), stored.room(), stored.seq(), stored.ts(), false);
-                        List<EventOutbox.Event> events = origin == null
-                                ? List.of(new EventOutbox.Event(stored.room(), EventTypes.MESSAGE_CREATED, stored))
-                                : List.of(new EventOutbox.Event(stored.room(), EventTypes.MESSAGE_CREATED, stored),
-                                        new EventOutbox.Event(stored.room(), EventTypes.COMMAND_RESULT, result(origin, sent)));
-                        return outbox.addAll(conn, events).replaceWith(sent);
-                    });
+                    // the origin in message.created is the command's answer: its gateway acks from it
+                    .flatMap(stored -> outbox.add(conn, stored.room(), EventTypes.MESSAGE_CREATED, new MessageCreated(stored, origin))
+                            .replaceWith(new Sent(stored.msgId(), stored.room(), stored.seq(), stored.ts(), false)));
         });
     }
 
@@ -232,9 +229,12 @@ public class MessageService {
         });
     }
 
-    /** Every send's events in the order of the sends: message.created for new messages, then the command's result. */
+    /**
+     * Every send's event in the order of the sends: message.created with the command's origin for a new message (its
+     * gateway acks from it), the command's result for a repeat or a refusal.
+     */
     private static List<EventOutbox.Event> events(List<Pending> pending) {
-        List<EventOutbox.Event> events = new ArrayList<>(pending.size() * 2);
+        List<EventOutbox.Event> events = new ArrayList<>(pending.size());
         for (Pending p : pending) {
             String key = p.send.room().toString();
             if (p.refused != null) {
@@ -243,12 +243,9 @@ public class MessageService {
                 continue;
             }
             MessageEvent m = p.sameAs != null ? p.sameAs.stored : p.stored;
-            boolean created = p.newId != null;
-            if (created) {
-                events.add(new EventOutbox.Event(key, EventTypes.MESSAGE_CREATED, m));
-            }
-            events.add(new EventOutbox.Event(key, EventTypes.COMMAND_RESULT,
-                    result(p.send.origin(), new Sent(m.msgId(), m.room(), m.seq(), m.ts(), !created))));
+            events.add(p.newId != null ? new EventOutbox.Event(key, EventTypes.MESSAGE_CREATED, new MessageCreated(m, p.send.origin()))
+                    : new EventOutbox.Event(key, EventTypes.COMMAND_RESULT,
+                            result(p.send.origin(), new Sent(m.msgId(), m.room(), m.seq(), m.ts(), true))));
         }
         return events;
     }
