@@ -24,6 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * receive every acked message exactly once per {@code (room, seq)} and in seq order.
  */
 final class ChatScenario implements Bench.Scenario {
+    /** By the second each message was due: a stall shows as the seconds whose messages waited for it. */
+    static final String WORST_DELIVERED = "send → delivered, worst by second of sending";
+
     @Override
     public Result run(Bench.Ctx ctx) throws Exception {
         Options o = ctx.opts;
@@ -106,6 +109,7 @@ final class ChatScenario implements Bench.Scenario {
                             deliveredCount.incrementAndGet();
                             if (m >= warmupCount) {
                                 Stats.recordNanos(delivered, now - due.get(m));
+                                stats.worst(WORST_DELIVERED, due.get(m), (now - due.get(m)) / 1_000_000);
                                 long handled = copies == 1 ? micros(f.ts()) : -1;
                                 if (handled > 0) {
                                     long dueMicros = wall0Micros + (due.get(m) - nano0) / 1000;
@@ -242,6 +246,11 @@ final class ChatScenario implements Bench.Scenario {
         r.latencies.put("split: handled → first recipient", handledToFirst);
         r.latencies.put("load generator: due → written", schedLag);
         r.throughput = stats.series(sendStartSecond, endSecond);
+        r.worstPerSecondMs = stats.worstSeries(sendStartSecond, endSecond);
+        long[] worst = r.worstPerSecondMs.get(WORST_DELIVERED);
+        if (worst != null) {
+            r.put("worst seconds of sending (delivered max)", worstSeconds(worst, 3));
+        }
         r.errors = stats.errors();
         r.cpu = SystemProbe.cpuBetween(cpu0, cpu1);
         r.cpuWindow = String.format(Locale.ROOT, "during the %.0f s of sending", sendSeconds);
@@ -253,6 +262,13 @@ final class ChatScenario implements Bench.Scenario {
         r.checks.put("target: send → delivered p99 < 50 ms", delivered.getTotalCount() > 0 && delivered.getValueAtPercentile(99) < 50_000);
         r.notes.add("latencies are measured from each message's scheduled send time (open loop), in the load generator's clock");
         return r;
+    }
+
+    /** @return the {@code n} seconds with the largest values, largest first: "second 12: 250 ms, ..." */
+    static String worstSeconds(long[] bySecond, int n) {
+        return java.util.stream.IntStream.range(0, bySecond.length).boxed()
+                .sorted((a, b) -> Long.compare(bySecond[b], bySecond[a])).limit(n)
+                .map(i -> "second " + i + ": " + bySecond[i] + " ms").collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** @return the ISO-8601 time in microseconds since the epoch, or -1 when absent or unreadable */

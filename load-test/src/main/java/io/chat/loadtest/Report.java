@@ -61,13 +61,8 @@ public final class Report {
         r.checks.forEach(checks::put);
         ObjectNode lat = root.putObject("latenciesMs");
         r.latencies.forEach((name, h) -> lat.set(name, histogramJson(h)));
-        ObjectNode tp = root.putObject("perSecond");
-        r.throughput.forEach((name, a) -> {
-            ArrayNode arr = tp.putArray(name);
-            for (long v : a) {
-                arr.add(v);
-            }
-        });
+        seriesJson(root.putObject("perSecond"), r.throughput);
+        seriesJson(root.putObject("worstPerSecondMs"), r.worstPerSecondMs);
         root.set("errors", Frame.JSON.valueToTree(r.errors));
         ObjectNode cpu = root.putObject("cpu");
         cpu.put("window", r.cpuWindow);
@@ -190,7 +185,10 @@ public final class Report {
             b.append("<h3>Latency by percentile</h3>").append(percentileSvg(r.latencies));
         }
         if (!r.throughput.isEmpty()) {
-            b.append("<h2>Throughput over time (events per second)</h2>").append(seriesSvg(r.throughput));
+            b.append("<h2>Throughput over time (events per second)</h2>").append(seriesSvg(r.throughput, "per second"));
+        }
+        if (!r.worstPerSecondMs.isEmpty()) {
+            b.append("<h2>Worst latency in each second (ms)</h2>").append(seriesSvg(r.worstPerSecondMs, "ms"));
         }
         b.append("<h2>Errors</h2>");
         if (r.errors.isEmpty()) {
@@ -275,7 +273,16 @@ public final class Report {
         return s.append("</svg>").toString();
     }
 
-    static String seriesSvg(Map<String, long[]> series) {
+    private static void seriesJson(ObjectNode into, Map<String, long[]> series) {
+        series.forEach((name, a) -> {
+            ArrayNode arr = into.putArray(name);
+            for (long v : a) {
+                arr.add(v);
+            }
+        });
+    }
+
+    static String seriesSvg(Map<String, long[]> series, String unit) {
         int n = 1;
         long maxY = 1;
         for (long[] a : series.values()) {
@@ -287,7 +294,7 @@ public final class Report {
         double top = niceCeil(maxY);
         StringBuilder s = new StringBuilder();
         s.append(svgOpen());
-        axes(s, top, "per second");
+        axes(s, top, unit);
         int step = Math.max(1, n / 10);
         for (int i = 0; i <= n; i += step) {
             double x = L + (W - L - R) * (double) i / n;

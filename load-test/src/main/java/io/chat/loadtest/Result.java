@@ -22,6 +22,8 @@ public final class Result {
     public final Map<String, Histogram> latencies = new LinkedHashMap<>();
     /** Events per second, second 0 being the start of the measured phase. */
     public Map<String, long[]> throughput = new LinkedHashMap<>();
+    /** The worst latency (ms) by second, second 0 being the start of the measured phase. */
+    public Map<String, long[]> worstPerSecondMs = new LinkedHashMap<>();
     public Map<String, Long> errors = new LinkedHashMap<>();
     /** CPU per process group during the measured phase. */
     public List<SystemProbe.ProcCpu> cpu = new ArrayList<>();

@@ -20,6 +20,7 @@ public final class Stats {
     private final long originNanos;
     private final Map<String, AtomicHistogram> histograms = new ConcurrentHashMap<>();
     private final Map<String, AtomicLongArray> series = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLongArray> worst = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 
@@ -45,6 +46,17 @@ public final class Stats {
         int second = (int) ((nowNanos - originNanos) / 1_000_000_000L);
         if (second >= 0 && second < MAX_SECONDS) {
             series.computeIfAbsent(name, n -> new AtomicLongArray(MAX_SECONDS)).incrementAndGet(second);
+        }
+    }
+
+    /**
+     * The largest {@code value} seen in each second of the series {@code name}, at the time {@code atNanos}: the worst
+     * latency by second shows whether a tail is spread over the run or a few stalls.
+     */
+    public void worst(String name, long atNanos, long value) {
+        int second = (int) ((atNanos - originNanos) / 1_000_000_000L);
+        if (second >= 0 && second < MAX_SECONDS) {
+            worst.computeIfAbsent(name, n -> new AtomicLongArray(MAX_SECONDS)).accumulateAndGet(second, value, Math::max);
         }
     }
 
@@ -82,8 +94,17 @@ public final class Stats {
 
     /** Per-second series trimmed to the seconds [from, to). */
     public Map<String, long[]> series(int from, int to) {
+        return trimmed(series, from, to);
+    }
+
+    /** The {@link #worst} series trimmed to the seconds [from, to). */
+    public Map<String, long[]> worstSeries(int from, int to) {
+        return trimmed(worst, from, to);
+    }
+
+    private static Map<String, long[]> trimmed(Map<String, AtomicLongArray> all, int from, int to) {
         Map<String, long[]> out = new TreeMap<>();
-        series.forEach((k, v) -> {
+        all.forEach((k, v) -> {
             long[] a = new long[Math.max(0, to - from)];
             long sum = 0;
             for (int i = 0; i < a.length && from + i >= 0 && from + i < MAX_SECONDS; i++) {

@@ -71,6 +71,25 @@ class ReportTest {
     }
 
     @Test
+    void theWorstLatencyOfEachSecondIsKeptReportedAndPlotted(@TempDir Path dir) throws Exception {
+        Stats stats = new Stats(0);
+        stats.worst("worst", 1_200_000_000L, 40);
+        stats.worst("worst", 1_900_000_000L, 250);
+        stats.worst("worst", 1_500_000_000L, 90);
+        stats.worst("worst", 3_100_000_000L, 7);
+        long[] bySecond = stats.worstSeries(1, 4).get("worst");
+        assertEquals(java.util.List.of(250L, 0L, 7L), java.util.Arrays.stream(bySecond).boxed().toList(), "max per second, from second 1");
+        assertEquals("second 0: 250 ms, second 2: 7 ms", ChatScenario.worstSeconds(bySecond, 2));
+
+        Result r = sample();
+        r.worstPerSecondMs.put("worst", bySecond);
+        Path out = Report.write(r, dir);
+        assertEquals(3, count(Files.readString(out.resolve("report.html")), "<svg "), "percentiles, throughput, worst by second");
+        JsonNode json = Frame.JSON.readTree(out.resolve("result.json").toFile());
+        assertEquals(250, json.path("worstPerSecondMs").path("worst").get(0).asLong());
+    }
+
+    @Test
     void consoleSummaryShowsChecksAndPercentiles() {
         String s = Report.summary(sample(), null);
         assertTrue(s.contains("[ ok ] zero loss"));
