@@ -26,6 +26,8 @@ import java.util.concurrent.locks.LockSupport;
 final class ChatScenario implements Bench.Scenario {
     /** By the second each message was due: a stall shows as the seconds whose messages waited for it. */
     static final String WORST_DELIVERED = "send → delivered, worst by second of sending";
+    static final String WORST_TO_HANDLED = "split: send → handled, worst by second of sending";
+    static final String WORST_HANDLED_TO_FIRST = "split: handled → first recipient, worst by second of sending";
 
     @Override
     public Result run(Bench.Ctx ctx) throws Exception {
@@ -117,6 +119,8 @@ final class ChatScenario implements Bench.Scenario {
                                     // clocks agree only to the millisecond: a small negative difference counts as 0
                                     Stats.recordNanos(toHandled, Math.max(0, handled - dueMicros) * 1000);
                                     Stats.recordNanos(handledToFirst, Math.max(0, nowMicros - handled) * 1000);
+                                    stats.worst(WORST_TO_HANDLED, due.get(m), Math.max(0, handled - dueMicros) / 1000);
+                                    stats.worst(WORST_HANDLED_TO_FIRST, due.get(m), Math.max(0, nowMicros - handled) / 1000);
                                 }
                             }
                             stats.tick("delivered", now);
