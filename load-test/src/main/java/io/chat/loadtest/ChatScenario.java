@@ -110,17 +110,20 @@ final class ChatScenario implements Bench.Scenario {
                             int copies = deliveries.incrementAndGet(m);
                             deliveredCount.incrementAndGet();
                             if (m >= warmupCount) {
-                                Stats.recordNanos(delivered, now - due.get(m));
-                                stats.worst(WORST_DELIVERED, due.get(m), (now - due.get(m)) / 1_000_000);
+                                long latency = now - due.get(m);
+                                Stats.recordNanos(delivered, latency);
+                                stats.worst(WORST_DELIVERED, due.get(m), latency / 1_000_000);
                                 long handled = copies == 1 ? micros(f.ts()) : -1;
                                 if (handled > 0) {
                                     long dueMicros = wall0Micros + (due.get(m) - nano0) / 1000;
                                     long nowMicros = wall0Micros + (now - nano0) / 1000;
                                     // clocks agree only to the millisecond: a small negative difference counts as 0
-                                    Stats.recordNanos(toHandled, Math.max(0, handled - dueMicros) * 1000);
-                                    Stats.recordNanos(handledToFirst, Math.max(0, nowMicros - handled) * 1000);
-                                    stats.worst(WORST_TO_HANDLED, due.get(m), Math.max(0, handled - dueMicros) / 1000);
-                                    stats.worst(WORST_HANDLED_TO_FIRST, due.get(m), Math.max(0, nowMicros - handled) / 1000);
+                                    long toHandledMicros = Math.max(0, handled - dueMicros);
+                                    long toFirstMicros = Math.max(0, nowMicros - handled);
+                                    Stats.recordNanos(toHandled, toHandledMicros * 1000);
+                                    Stats.recordNanos(handledToFirst, toFirstMicros * 1000);
+                                    stats.worst(WORST_TO_HANDLED, due.get(m), toHandledMicros / 1000);
+                                    stats.worst(WORST_HANDLED_TO_FIRST, due.get(m), toFirstMicros / 1000);
                                 }
                             }
                             stats.tick("delivered", now);

@@ -54,7 +54,7 @@ public final class Stats {
      * latency by second shows whether a tail is spread over the run or a few stalls.
      */
     public void worst(String name, long atNanos, long value) {
-        int second = (int) ((atNanos - originNanos) / 1_000_000_000L);
+        int second = secondOf(atNanos);
         if (second >= 0 && second < MAX_SECONDS) {
             worst.computeIfAbsent(name, n -> new AtomicLongArray(MAX_SECONDS)).accumulateAndGet(second, value, Math::max);
         }
