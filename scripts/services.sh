@@ -57,6 +57,11 @@ start_one() {
   # the gateway's memory is its idle sockets: keep the committed heap near what they use instead of G1's default
   # (up to 70 % free after a collection): RSS per idle socket 13-14 KiB instead of 16-23 (docs/benchmarks.md)
   [ "$module" = chat-gateway ] && headers="$headers -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"
+  # The services behind the gateway use the parallel collector, as the container images' launcher does: with G1 their
+  # small heaps ran a concurrent cycle every few seconds, and its pauses (up to 160 ms on two shared cores) landed in
+  # the message path; parallel young pauses took 3-30 ms (docs/benchmarks.md, seventh round). The gateway keeps G1,
+  # which hands the heap of closed sockets back to the system (its memory per idle socket is measured with it).
+  local gc=-XX:+UseParallelGC; [ "$module" = chat-gateway ] && gc=-XX:+UseG1GC
   (
     set -a
     source "$STATE/env.sh"
@@ -79,7 +84,7 @@ start_one() {
     [ "$CHAT_ENV" = test ] && export CHAT_GATEWAY_HEARTBEAT_INTERVAL=5s
     export GATEWAY_ID="gw-$CHAT_ENV-$(date +%s)-$RANDOM"
     # CHAT_JAVA_GC replaces the collector (the JVM refuses two); CHAT_JAVA_OPTS adds options
-    exec java -Xms64m -Xmx$heap ${CHAT_JAVA_GC:--XX:+UseG1GC} $headers --add-opens java.base/java.lang=ALL-UNNAMED \
+    exec java -Xms64m -Xmx$heap ${CHAT_JAVA_GC:-$gc} $headers --add-opens java.base/java.lang=ALL-UNNAMED \
       ${CHAT_JAVA_OPTS:-} -jar "$ROOT/$module/target/quarkus-app/quarkus-run.jar"
   ) >"$LOGS/$svc.log" 2>&1 &
   echo $! >"$PIDS/$svc.pid"
