@@ -178,6 +178,7 @@ final class ChatScenario implements Bench.Scenario {
                         stats.totalErrors(), deliveredCount.get()));
         Path profiles = Report.dir(r, ctx.out).resolve("profiles");
         Profiler profiler = profile ? Profiler.start(profilerLib, profiles, SystemProbe.systemJvms()) : null;
+        GcPauses.Snapshot gc0 = GcPauses.snapshot(SystemProbe.systemJvms());
         SystemProbe.CpuSnapshot cpu0 = SystemProbe.cpuSnapshot();
         Thread scheduler = new Thread(() -> {
             for (int m = 0; m < total; m++) {
@@ -201,6 +202,7 @@ final class ChatScenario implements Bench.Scenario {
         scheduler.join();
         long sendEnd = System.nanoTime();
         SystemProbe.CpuSnapshot cpu1 = SystemProbe.cpuSnapshot();
+        GcPauses.Snapshot gc1 = GcPauses.snapshot(gc0.names());
         if (profiler != null) {
             List<Path> written = profiler.stop();
             r.notes.add("CPU profiles of the sending window (" + written.size() + " flame graphs, the profiler's cost "
@@ -261,6 +263,7 @@ final class ChatScenario implements Bench.Scenario {
         r.errors = stats.errors();
         r.cpu = SystemProbe.cpuBetween(cpu0, cpu1);
         r.cpuWindow = String.format(Locale.ROOT, "during the %.0f s of sending", sendSeconds);
+        r.gcPauses = GcPauses.between(gc0, gc1);
         r.checks.put("every message answered", unanswered == 0);
         r.checks.put("no errors", stats.totalErrors() == 0);
         r.checks.put("zero loss", lost == 0);

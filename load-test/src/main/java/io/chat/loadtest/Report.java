@@ -20,6 +20,7 @@ import java.util.Map;
 public final class Report {
     /** Percentiles shown in tables and the JSON. */
     static final double[] TABLE = {50, 90, 99, 99.9};
+    static final String GC_WINDOW = "stop-the-world, as each JVM counts them (jstat -gc), from just before sending to just after";
     /** Percentiles sampled for the distribution plot (x axis: log10(1/(1-p))). */
     static final double[] PLOT = {0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 97.5, 98, 98.5, 99, 99.25,
             99.5, 99.75, 99.9, 99.95, 99.975, 99.99, 99.995, 99.999};
@@ -70,6 +71,11 @@ public final class Report {
         for (SystemProbe.ProcCpu p : r.cpu) {
             procs.addObject().put("name", p.name()).put("processes", p.processes())
                     .put("cpuPercentOfOneCore", Math.round(p.cpuPercent() * 10) / 10.0).put("rssMiB", p.rssBytes() >> 20);
+        }
+        ArrayNode gc = root.putArray("gcPauses");
+        for (GcPauses.Pauses p : r.gcPauses) {
+            gc.addObject().put("name", p.name()).put("pid", p.pid()).put("collections", p.collections())
+                    .put("pausedMs", Math.round(p.millis() * 10) / 10.0);
         }
         ArrayNode notes = root.putArray("notes");
         r.notes.forEach(notes::add);
@@ -126,6 +132,13 @@ public final class Report {
                 parts.add(String.format(Locale.ROOT, "%s %.0f%%", p.name(), p.cpuPercent()));
             }
             b.append(String.join(", ", parts)).append('\n');
+        }
+        if (!r.gcPauses.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            for (GcPauses.Pauses p : r.gcPauses) {
+                parts.add(String.format(Locale.ROOT, "%s %d in %.0f ms", p.name(), p.collections(), p.millis()));
+            }
+            b.append("  GC pauses (").append(GC_WINDOW).append("): ").append(String.join(", ", parts)).append('\n');
         }
         r.notes.forEach(n -> b.append("  note: ").append(n).append('\n'));
         if (dir != null) {
@@ -204,6 +217,15 @@ public final class Report {
             for (SystemProbe.ProcCpu p : r.cpu) {
                 b.append("<tr><td class=l>").append(esc(p.name())).append("</td><td>").append(p.processes()).append("</td>")
                         .append(td(p.cpuPercent())).append("<td>").append(p.rssBytes() >> 20).append("</td></tr>");
+            }
+            b.append("</table>");
+        }
+        if (!r.gcPauses.isEmpty()) {
+            b.append("<h2>GC pauses (").append(esc(GC_WINDOW)).append(")</h2><table><tr><th class=l>JVM</th>")
+                    .append("<th>pid</th><th>pauses</th><th>paused, ms</th></tr>");
+            for (GcPauses.Pauses p : r.gcPauses) {
+                b.append("<tr><td class=l>").append(esc(p.name())).append("</td><td>").append(p.pid()).append("</td><td>")
+                        .append(p.collections()).append("</td>").append(td(p.millis())).append("</tr>");
             }
             b.append("</table>");
         }

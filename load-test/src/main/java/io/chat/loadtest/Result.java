@@ -28,6 +28,8 @@ public final class Result {
     /** CPU per process group during the measured phase. */
     public List<SystemProbe.ProcCpu> cpu = new ArrayList<>();
     public String cpuWindow = "";
+    /** Stop-the-world GC pauses of the system's JVMs around the measured phase, the longest paused first. */
+    public List<GcPauses.Pauses> gcPauses = new ArrayList<>();
     /** Pass/fail checks (zero loss, ...), in display order: description → passed. */
     public final Map<String, Boolean> checks = new LinkedHashMap<>();
     public final List<String> notes = new ArrayList<>();
