@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -177,8 +178,9 @@ final class ChatScenario implements Bench.Scenario {
                 () -> String.format(Locale.ROOT, "sent %d/%d, acked %d, errors %d, delivered %d", sent.get(), total, ackedCount.get(),
                         stats.totalErrors(), deliveredCount.get()));
         Path profiles = Report.dir(r, ctx.out).resolve("profiles");
-        Profiler profiler = profile ? Profiler.start(profilerLib, profiles, SystemProbe.systemJvms()) : null;
-        GcPauses.Snapshot gc0 = GcPauses.snapshot(SystemProbe.systemJvms());
+        Map<Long, String> jvms = SystemProbe.systemJvms();
+        Profiler profiler = profile ? Profiler.start(profilerLib, profiles, jvms) : null;
+        GcPauses.Snapshot gc0 = GcPauses.snapshot(jvms);
         SystemProbe.CpuSnapshot cpu0 = SystemProbe.cpuSnapshot();
         Thread scheduler = new Thread(() -> {
             for (int m = 0; m < total; m++) {

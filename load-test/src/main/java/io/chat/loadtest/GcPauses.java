@@ -93,8 +93,12 @@ public final class GcPauses {
     private static String run(Path jstat, long pid) {
         try {
             Process p = new ProcessBuilder(jstat.toString(), "-gc", String.valueOf(pid)).redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8) : null;
+            // two short lines fit the pipe's buffer, so waiting before reading cannot block jstat, and the timeout holds
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return null;
+            }
+            return p.exitValue() == 0 ? new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8) : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
