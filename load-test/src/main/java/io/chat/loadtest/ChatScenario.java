@@ -170,6 +170,13 @@ final class ChatScenario implements Bench.Scenario {
         closedDuringRun.set(0);
 
         // ---- the measured phase: open-loop sending on one scheduler thread
+        Path profiles = Report.dir(r, ctx.out).resolve("profiles");
+        Map<Long, String> jvms = SystemProbe.systemJvms();
+        Profiler profiler = profile ? Profiler.start(profilerLib, profiles, jvms) : null;
+        GcPauses.Snapshot gc0 = GcPauses.snapshot(jvms);
+        SystemProbe.CpuSnapshot cpu0 = SystemProbe.cpuSnapshot();
+        // the schedule starts once the probes are done: jstat and the profiler's attach take a second or more, and a
+        // schedule fixed before them began every run with that second's messages sent at once, late
         long start = System.nanoTime() + 100_000_000L;
         long interval = (long) (1e9 / rate);
         int sendStartSecond = stats.secondOf(start);
@@ -177,11 +184,6 @@ final class ChatScenario implements Bench.Scenario {
         ctx.progress.phase(String.format(Locale.ROOT, "sending %d msg/s for %d s to %d rooms of %d", (long) rate, duration, roomCount, roomSize),
                 () -> String.format(Locale.ROOT, "sent %d/%d, acked %d, errors %d, delivered %d", sent.get(), total, ackedCount.get(),
                         stats.totalErrors(), deliveredCount.get()));
-        Path profiles = Report.dir(r, ctx.out).resolve("profiles");
-        Map<Long, String> jvms = SystemProbe.systemJvms();
-        Profiler profiler = profile ? Profiler.start(profilerLib, profiles, jvms) : null;
-        GcPauses.Snapshot gc0 = GcPauses.snapshot(jvms);
-        SystemProbe.CpuSnapshot cpu0 = SystemProbe.cpuSnapshot();
         Thread scheduler = new Thread(() -> {
             for (int m = 0; m < total; m++) {
                 long at = start + m * interval;
@@ -204,7 +206,6 @@ final class ChatScenario implements Bench.Scenario {
         scheduler.join();
         long sendEnd = System.nanoTime();
         SystemProbe.CpuSnapshot cpu1 = SystemProbe.cpuSnapshot();
-        GcPauses.Snapshot gc1 = GcPauses.snapshot(gc0.names());
         if (profiler != null) {
             List<Path> written = profiler.stop();
             r.notes.add("CPU profiles of the sending window (" + written.size() + " flame graphs, the profiler's cost "
@@ -219,6 +220,8 @@ final class ChatScenario implements Bench.Scenario {
             Bench.sleep(50);
         }
         Bench.sleep(1000); // late duplicates
+        // after the drain: jstat's JVMs would take the CPU that the last messages in flight wait for
+        GcPauses.Snapshot gc1 = GcPauses.snapshot(gc0.names());
         int endSecond = stats.secondOf(System.nanoTime()) + 1;
         ctx.progress.phase("closing");
         long closedBeforeEnd = closedDuringRun.get();
