@@ -32,6 +32,7 @@ public final class Bench {
               chat         U users in rooms of S members, M msg/s in total for D seconds, open loop
                            --users 200 --room-size 10 --rate 50 --duration 10 --drain 20 --warmup 0
                            --profile (flame graphs of every service JVM and Kafka over the sending window)
+                           --profile-event cpu|alloc (with --profile: CPU time, or bytes allocated)
               fanout       one room of N members; time for each message to reach all of them
                            --members 1000 --messages 20 --interval-ms 1000
               reconnect    C clients drop at once, messages are sent meanwhile, all reconnect and sync

@@ -40,6 +40,7 @@ final class ChatScenario implements Bench.Scenario {
         int drain = o.integer("drain", 20);
         int warmup = o.integer("warmup", 0);
         boolean profile = o.flag("profile", false);
+        Profiler.Event profileEvent = Profiler.Event.of(o.str("profile-event", "cpu"));
         String profilerLib = o.str("profiler-lib", "");
         if (profile && profilerLib.isEmpty()) {
             throw new IllegalArgumentException("--profile needs --profiler-lib (scripts/bench.sh fetches async-profiler and passes it)");
@@ -172,7 +173,7 @@ final class ChatScenario implements Bench.Scenario {
         // ---- the measured phase: open-loop sending on one scheduler thread
         Path profiles = Report.dir(r, ctx.out).resolve("profiles");
         Map<Long, String> jvms = SystemProbe.systemJvms();
-        Profiler profiler = profile ? Profiler.start(profilerLib, profiles, jvms) : null;
+        Profiler profiler = profile ? Profiler.start(profilerLib, profiles, jvms, profileEvent) : null;
         GcPauses.Snapshot gc0 = GcPauses.snapshot(jvms);
         SystemProbe.CpuSnapshot cpu0 = SystemProbe.cpuSnapshot();
         // the schedule starts once the probes are done: jstat and the profiler's attach take a second or more, and a
@@ -208,7 +209,7 @@ final class ChatScenario implements Bench.Scenario {
         SystemProbe.CpuSnapshot cpu1 = SystemProbe.cpuSnapshot();
         if (profiler != null) {
             List<Path> written = profiler.stop();
-            r.notes.add("CPU profiles of the sending window (" + written.size() + " flame graphs, the profiler's cost "
+            r.notes.add((profileEvent == Profiler.Event.CPU ? "CPU" : "allocation") + " profiles of the sending window (" + written.size() + " flame graphs, the profiler's cost "
                     + "included in these latencies): " + profiles);
             r.notes.addAll(profiler.problems());
         }

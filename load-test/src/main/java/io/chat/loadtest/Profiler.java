@@ -10,29 +10,57 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * CPU profiles of the system's JVMs over a scenario's measured window ({@code --profile}): async-profiler is loaded
+ * Profiles of the system's JVMs over a scenario's measured window ({@code --profile}): async-profiler is loaded
  * into each process through the JDK's attach API and writes one flame graph per process. scripts/bench.sh fetches the
  * library from Maven Central and passes it as {@code --profiler-lib}. Each process also gets its collapsed stacks
- * (one line per stack, for grep and diffs between runs). A diagnosis aid: the sampling (itimer, 1 ms)
- * costs some CPU in every profiled process, so a profiled run's latencies are not comparable with others.
+ * (one line per stack, for grep and diffs between runs). {@code --profile-event} picks what is sampled: CPU time
+ * (itimer, every millisecond) or allocations (bytes allocated, sampled by TLAB; what makes the collector run).
+ * A diagnosis aid: the sampling costs some CPU in every profiled process, so a profiled run's latencies are not
+ * comparable with others.
  */
 final class Profiler {
+    /** What is sampled; {@code total} makes an allocation profile count bytes instead of samples. */
+    enum Event {
+        CPU("event=itimer,interval=1ms", "", ""),
+        ALLOC("event=alloc", ",total", "-alloc");
+
+        final String start;
+        final String output;
+        final String suffix;
+
+        Event(String start, String output, String suffix) {
+            this.start = start;
+            this.output = output;
+            this.suffix = suffix;
+        }
+
+        static Event of(String name) {
+            return switch (name) {
+                case "cpu" -> CPU;
+                case "alloc" -> ALLOC;
+                default -> throw new IllegalArgumentException("--profile-event must be cpu or alloc, not '" + name + "'");
+            };
+        }
+    }
+
     private final String lib;
     private final Path dir;
+    private final Event event;
     private final Map<Long, String> started = new LinkedHashMap<>();
     private final List<String> problems = new ArrayList<>();
 
-    private Profiler(String lib, Path dir) {
+    private Profiler(String lib, Path dir, Event event) {
         this.lib = lib;
         this.dir = dir;
+        this.event = event;
     }
 
     /** Starts profiling each of {@code jvms} (pid → name); a process that refuses is reported, not fatal. */
-    static Profiler start(String lib, Path dir, Map<Long, String> jvms) {
-        Profiler p = new Profiler(lib, dir);
+    static Profiler start(String lib, Path dir, Map<Long, String> jvms, Event event) {
+        Profiler p = new Profiler(lib, dir, event);
         jvms.forEach((pid, name) -> {
             try {
-                p.load(pid, "start,event=itimer,interval=1ms");
+                p.load(pid, "start," + event.start);
                 p.started.put(pid, name);
             } catch (Exception e) {
                 p.problems.add("could not profile " + name + " (pid " + pid + "): " + e);
@@ -41,16 +69,19 @@ final class Profiler {
         return p;
     }
 
-    /** Stops every profile, writes {@code <name>-<pid>.html} (flame graph) and {@code .collapsed.txt}; returns the graphs. */
+    /**
+     * Stops every profile, writes {@code <name>-<pid>.html} (flame graph) and {@code .collapsed.txt} (an allocation
+     * profile: {@code <name>-<pid>-alloc.*}); returns the graphs.
+     */
     List<Path> stop() throws Exception {
         Files.createDirectories(dir);
         List<Path> written = new ArrayList<>();
         for (Map.Entry<Long, String> jvm : started.entrySet()) {
-            String base = jvm.getValue() + "-" + jvm.getKey();
+            String base = jvm.getValue() + "-" + jvm.getKey() + event.suffix;
             Path file = dir.resolve(base + ".html");
             try {
-                load(jvm.getKey(), "dump,collapsed,file=" + dir.resolve(base + ".collapsed.txt").toAbsolutePath());
-                load(jvm.getKey(), "stop,flamegraph,file=" + file.toAbsolutePath());
+                load(jvm.getKey(), "dump,collapsed" + event.output + ",file=" + dir.resolve(base + ".collapsed.txt").toAbsolutePath());
+                load(jvm.getKey(), "stop,flamegraph" + event.output + ",file=" + file.toAbsolutePath());
                 if (Files.isRegularFile(file)) {
                     written.add(file);
                 } else {
