@@ -10,6 +10,7 @@ import io.chat.message.service.Caller;
 import io.chat.message.service.ChatException;
 import io.chat.message.service.MessageChanges;
 import io.chat.message.service.MessageService;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -24,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Handles client commands from chat.commands. Records of one room share a partition; a poll's records
@@ -45,6 +48,9 @@ public class CommandConsumer {
     private static final Logger LOG = Logger.getLogger(CommandConsumer.class);
     /** How long a command waits for the database to come back before it is answered 'unavailable'. */
     static final Duration RETRY_FOR = Duration.ofMinutes(2);
+    private static final Pattern KNOWN = Pattern.compile("[a-z.]{1,32}");
+    /** One counter per command type, looked up once rather than per command. */
+    private final Map<String, Counter> commands = new ConcurrentHashMap<>();
 
     @Inject
     ObjectMapper json;
@@ -67,7 +73,7 @@ public class CommandConsumer {
             if (parsed == null) {
                 continue;
             }
-            registry.counter("chat_commands_total", "type", known(parsed.envelope.type())).increment();
+            commands.computeIfAbsent(known(parsed.envelope.type()), t -> registry.counter("chat_commands_total", "type", t)).increment();
             List<List<Parsed>> segments = lanes.computeIfAbsent(parsed.command.room() == null ? "" : parsed.command.room(),
                     k -> new ArrayList<>(2));
             List<Parsed> last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
@@ -203,6 +209,6 @@ public class CommandConsumer {
     }
 
     private static String known(String type) {
-        return type != null && type.matches("[a-z.]{1,32}") ? type : "other";
+        return type != null && KNOWN.matcher(type).matches() ? type : "other";
     }
 }

@@ -15,6 +15,7 @@ import io.chat.notification.repository.PeopleRepository.RecipientRow;
 import io.chat.notification.repository.RoomRepository;
 import io.chat.notification.service.NotificationPolicy.Decision;
 import io.chat.notification.service.NotificationPolicy.Recipient;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -25,12 +26,17 @@ import org.jboss.logging.Logger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /** Turns a stored message into the notifications its recipients get, each decided once per (event, user). */
 @ApplicationScoped
 public class NotificationService {
     private static final Logger LOG = Logger.getLogger(NotificationService.class);
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private final Map<String, Counter> decided = new ConcurrentHashMap<>();
 
     @Inject
     PeopleRepository people;
@@ -91,16 +97,16 @@ public class NotificationService {
         // committed): they make a redelivered event change nothing. A decision without effect (most of them: online,
         // mentions-only rooms) is just counted; a redelivery decides it again.
         List<Planned> planned = new ArrayList<>();
+        String preview = preview(m.text()); // once per message, not per recipient
         for (RecipientRow r : audience.members()) {
             if (r.userId().equals(m.sender())) {
                 continue; // the sender is not notified of their own message
             }
-            Planned p = decide(eventId, m, room, r);
+            Planned p = decide(eventId, m, room, r, preview);
             if (p.decision.notifies()) {
                 planned.add(p);
             } else {
-                metrics.counter("chat_notifications_decided_total", "outcome", p.decision.outcome(), "kind", "none")
-                        .increment();
+                decidedCounter(p.decision.outcome(), "none").increment();
             }
         }
         return notifications.recordAll(planned.stream().map(Planned::outcome).toList()).chain(first -> {
@@ -121,17 +127,17 @@ public class NotificationService {
             Outcome outcome) {
     }
 
-    private Planned decide(String eventId, MessageEvent m, RoomRepository.RoomRow room, RecipientRow r) {
+    private Planned decide(String eventId, MessageEvent m, RoomRepository.RoomRow room, RecipientRow r, String preview) {
         NotificationSettings s = settings.parseStored(r.settingsJson());
         boolean mentioned = mentioned(m.mentions(), r.userId());
         Instant now = Instant.now();
         Decision d = NotificationPolicy.decide(m.room(), room.kind(), m.seq(), mentioned,
                 new Recipient(r.userId(), r.status(), s, r.timeZone(), r.readSeq(), r.lastActiveAt()), now,
                 config.activeWindow());
-        String preview = preview(m.text());
-        NotificationRow row = new NotificationRow(UUID.randomUUID(), r.userId(), d.kind(), m.room(), m.msgId(), m.seq(),
-                m.sender(), preview, now, null);
-        Outcome o = new Outcome(eventId, r.userId(), d.outcome(), d.notifies() ? row : null, d.inApp(),
+        // a row (and its random id, a SecureRandom call) only for the decisions that store one: most do not
+        NotificationRow row = d.notifies() ? new NotificationRow(UUID.randomUUID(), r.userId(), d.kind(), m.room(), m.msgId(),
+                m.seq(), m.sender(), preview, now, null) : null;
+        Outcome o = new Outcome(eventId, r.userId(), d.outcome(), row, d.inApp(),
                 d.digest() && m.text() != null ? m.text() : null);
         return new Planned(d, s, row, preview, o);
     }
@@ -141,8 +147,7 @@ public class NotificationService {
         Decision d = p.decision;
         NotificationRow row = p.row;
         String user = p.outcome.userId();
-        metrics.counter("chat_notifications_decided_total", "outcome", d.outcome(),
-                "kind", d.kind() == null ? "none" : d.kind()).increment();
+        decidedCounter(d.outcome(), d.kind() == null ? "none" : d.kind()).increment();
         Uni<Void> live = d.inApp()
                 ? publisher.created(new NotificationCreated(row.id().toString(), user, d.kind(), m.room(),
                         m.msgId(), m.sender(), p.preview, row.createdAt()))
@@ -173,7 +178,7 @@ public class NotificationService {
             if (!first) {
                 return Uni.createFrom().voidItem();
             }
-            metrics.counter("chat_notifications_decided_total", "outcome", "notified", "kind", "invite").increment();
+            decidedCounter("notified", "invite").increment();
             return publisher.created(new NotificationCreated(row.id().toString(), userId, "invite", roomId, null, null,
                             null, now))
                     .onFailure().invoke(e -> LOG.warnf("notification.created not published: %s", e.toString()))
@@ -197,11 +202,17 @@ public class NotificationService {
         return false;
     }
 
+    /** One counter per outcome and kind, looked up once: a registry lookup per recipient of every message adds up. */
+    private Counter decidedCounter(String outcome, String kind) {
+        return decided.computeIfAbsent(outcome + '\n' + kind,
+                k -> metrics.counter("chat_notifications_decided_total", "outcome", outcome, "kind", kind));
+    }
+
     String preview(String text) {
         if (text == null) {
             return null;
         }
-        String flat = text.replaceAll("\\s+", " ").strip();
+        String flat = WHITESPACE.matcher(text).replaceAll(" ").strip();
         int max = config.previewLength();
         return flat.codePointCount(0, flat.length()) <= max ? flat
                 : flat.substring(0, flat.offsetByCodePoints(0, max - 1)) + "…";

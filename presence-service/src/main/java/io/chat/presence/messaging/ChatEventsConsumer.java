@@ -3,7 +3,6 @@ package io.chat.presence.messaging;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chat.contracts.Envelope;
 import io.chat.contracts.EventTypes;
-import io.chat.contracts.MessageEvent;
 import io.chat.contracts.RoomChanged;
 import io.chat.presence.repository.TypingKey;
 import io.chat.presence.service.RoomIndexService;
@@ -57,9 +56,11 @@ public class ChatEventsConsumer {
                         steps.add(() -> retried("a " + type + " event", rooms.onRoomChanged(changed)));
                     }
                     case EventTypes.MESSAGE_CREATED -> {
-                        MessageEvent m = json.treeToValue(envelope.payload(), MessageEvent.class);
-                        if (m.room() != null && m.sender() != null) {
-                            senders.add(new TypingKey(m.room(), m.sender()));
+                        // only the room and the sender: mapping the whole message (text, mentions) cost more than the rest
+                        String room = envelope.payload().path("room").textValue();
+                        String sender = envelope.payload().path("sender").textValue();
+                        if (room != null && sender != null) {
+                            senders.add(new TypingKey(room, sender));
                         }
                     }
                     default -> { }
