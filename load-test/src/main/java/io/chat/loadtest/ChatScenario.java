@@ -209,7 +209,7 @@ final class ChatScenario implements Bench.Scenario {
         SystemProbe.CpuSnapshot cpu1 = SystemProbe.cpuSnapshot();
         if (profiler != null) {
             List<Path> written = profiler.stop();
-            r.notes.add((profileEvent == Profiler.Event.CPU ? "CPU" : "allocation") + " profiles of the sending window (" + written.size() + " flame graphs, the profiler's cost "
+            r.notes.add(profileEvent.label + " profiles of the sending window (" + written.size() + " flame graphs, the profiler's cost "
                     + "included in these latencies): " + profiles);
             r.notes.addAll(profiler.problems());
         }

@@ -21,14 +21,16 @@ import java.util.Map;
 final class Profiler {
     /** What is sampled; {@code total} makes an allocation profile count bytes instead of samples. */
     enum Event {
-        CPU("event=itimer,interval=1ms", "", ""),
-        ALLOC("event=alloc", ",total", "-alloc");
+        CPU("CPU", "event=itimer,interval=1ms", "", ""),
+        ALLOC("allocation", "event=alloc", ",total", "-alloc");
 
+        final String label;
         final String start;
         final String output;
         final String suffix;
 
-        Event(String start, String output, String suffix) {
+        Event(String label, String start, String output, String suffix) {
+            this.label = label;
             this.start = start;
             this.output = output;
             this.suffix = suffix;
@@ -80,7 +82,8 @@ final class Profiler {
             String base = jvm.getValue() + "-" + jvm.getKey() + event.suffix;
             Path file = dir.resolve(base + ".html");
             try {
-                load(jvm.getKey(), "dump,collapsed" + event.output + ",file=" + dir.resolve(base + ".collapsed.txt").toAbsolutePath());
+                Path stacks = dir.resolve(base + ".collapsed.txt");
+                load(jvm.getKey(), "dump,collapsed" + event.output + ",file=" + stacks.toAbsolutePath());
                 load(jvm.getKey(), "stop,flamegraph" + event.output + ",file=" + file.toAbsolutePath());
                 if (Files.isRegularFile(file)) {
                     written.add(file);

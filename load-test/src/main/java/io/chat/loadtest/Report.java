@@ -20,7 +20,8 @@ import java.util.Map;
 public final class Report {
     /** Percentiles shown in tables and the JSON. */
     static final double[] TABLE = {50, 90, 99, 99.9};
-    static final String GC_WINDOW = "stop-the-world, as each JVM counts them (jstat -gc), from just before sending to the end of the drain";
+    static final String GC_WINDOW =
+            "stop-the-world, as each JVM counts them (jstat -gc), from just before sending to the end of the drain";
     /** Percentiles sampled for the distribution plot (x axis: log10(1/(1-p))). */
     static final double[] PLOT = {0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 97.5, 98, 98.5, 99, 99.25,
             99.5, 99.75, 99.9, 99.95, 99.975, 99.99, 99.995, 99.999};

@@ -73,7 +73,8 @@ public class CommandConsumer {
             if (parsed == null) {
                 continue;
             }
-            commands.computeIfAbsent(known(parsed.envelope.type()), t -> registry.counter("chat_commands_total", "type", t)).increment();
+            commands.computeIfAbsent(known(parsed.envelope.type()), t -> registry.counter("chat_commands_total", "type", t))
+                    .increment();
             List<List<Parsed>> segments = lanes.computeIfAbsent(parsed.command.room() == null ? "" : parsed.command.room(),
                     k -> new ArrayList<>(2));
             List<Parsed> last = segments.isEmpty() ? null : segments.get(segments.size() - 1);

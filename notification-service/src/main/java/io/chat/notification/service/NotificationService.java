@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
 public class NotificationService {
     private static final Logger LOG = Logger.getLogger(NotificationService.class);
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
-    private final Map<String, Counter> decided = new ConcurrentHashMap<>();
+    private final Map<String, Counter> decidedCounters = new ConcurrentHashMap<>();
 
     @Inject
     PeopleRepository people;
@@ -204,7 +204,7 @@ public class NotificationService {
 
     /** One counter per outcome and kind, looked up once: a registry lookup per recipient of every message adds up. */
     private Counter decidedCounter(String outcome, String kind) {
-        return decided.computeIfAbsent(outcome + '\n' + kind,
+        return decidedCounters.computeIfAbsent(outcome + '\n' + kind,
                 k -> metrics.counter("chat_notifications_decided_total", "outcome", outcome, "kind", kind));
     }
 
