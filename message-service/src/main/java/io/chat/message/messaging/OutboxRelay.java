@@ -92,7 +92,7 @@ public class OutboxRelay {
     }
 
     private Uni<Integer> relayBatch(SqlConnection conn) {
-        return conn.query("select pg_try_advisory_xact_lock(" + RELAY_LOCK + ")").execute().flatMap(locked -> {
+        return conn.preparedQuery("select pg_try_advisory_xact_lock($1)").execute(Tuple.of(RELAY_LOCK)).flatMap(locked -> {
             if (!locked.iterator().next().getBoolean(0)) {
                 return Uni.createFrom().item(0); // another replica is relaying
             }

@@ -12,6 +12,7 @@ import io.chat.message.service.RoomPolicy.Op;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** Read-only views of messages: reactions on history pages, threads, edit history, search, export. */
 @ApplicationScoped
@@ -126,7 +128,8 @@ public class MessageViews {
                 + "from websearch_to_tsquery('simple', $2) q, members mb join messages m on m.room_id = mb.room_id "
                 + "where mb.user_id = $1 and ($3::uuid is null or mb.room_id = $3) and m.search @@ q and not m.deleted "
                 + "order by rank desc, m.ts desc, m.id limit $4 offset $5";
-        return pool.preparedQuery(sql).execute(Tuple.from(Arrays.asList(caller.userId(), q, room, limit + 1, offset))).map(rows -> {
+        return customPlans(conn -> conn.preparedQuery(sql).execute(Tuple.from(Arrays.asList(caller.userId(), q, room, limit + 1,
+                offset)))).map(rows -> {
             List<Hit> items = new ArrayList<>();
             rows.forEach(r -> items.add(new Hit(Rows.message(r), r.getDouble("rank"))));
             boolean more = items.size() > limit && offset + limit <= MAX_SEARCH_OFFSET;
@@ -135,6 +138,15 @@ public class MessageViews {
             }
             return new Page<>(items, more ? Cursors.encode(offset + limit) : null);
         });
+    }
+
+    /**
+     * Runs {@code query} with plans made for its parameters' values. The pool's connections keep generic plans (see
+     * application.properties), and a generic plan cannot tell whether {@code $3 is null}: for a search within one room
+     * it walked the whole room (90 ms for 300,000 messages) where the custom plan uses the text index (2.5 ms).
+     */
+    <T> Uni<T> customPlans(Function<SqlConnection, Uni<T>> query) {
+        return pool.withTransaction(conn -> conn.query("set local plan_cache_mode = auto").execute().flatMap(x -> query.apply(conn)));
     }
 
     /** The caller's own messages (not tombstones) across every room, oldest first, keyset-paged: for the account export. */
