@@ -3,15 +3,33 @@ package io.chat.gateway.ws;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.quarkus.websockets.next.runtime.WebSocketConnectionBase;
+import io.vertx.core.http.WebSocketBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Writes frames to sockets; counts what goes out. Writes never block and a failed write only means the socket is gone. */
 @ApplicationScoped
 public class Sender {
+    private static final Logger LOG = Logger.getLogger(Sender.class);
+
+    /**
+     * The Vert.x socket under a WebSockets Next connection. {@code sendText} wraps every write in a {@code Uni} built from
+     * a {@code CompletionStage} and subscribed with three context captures: 19 % of the gateway's allocations at
+     * 1,000 msg/s (docs/benchmarks.md, eighth round), for a result nobody here waits for. WebSockets Next keeps the
+     * socket package-private, so it is reached through a method handle; null if a Quarkus upgrade removed the method,
+     * and frames then go through {@code sendText} (SenderTest fails, so the upgrade does not slip by unnoticed).
+     */
+    static final MethodHandle SOCKET = socketHandle();
+
     @Inject
     MeterRegistry metrics;
 
@@ -25,7 +43,7 @@ public class Sender {
     /** For fan-out: the frame is serialised once and the same text goes to every socket. */
     public void sendRaw(ClientSession session, String type, String text) {
         if (session.connection.isOpen()) {
-            session.connection.sendText(text).subscribe().with(x -> { }, e -> { });
+            write(session.connection, text);
             framesOut.computeIfAbsent(type, t -> metrics.counter("chat_gateway_frames_out_total", "type", t)).increment();
         }
     }
@@ -33,5 +51,36 @@ public class Sender {
     public void error(ClientSession session, String ref, String code, String message, Long retryAfterMs) {
         metrics.counter("chat_gateway_errors_total", "code", code).increment();
         sendRaw(session, "error", Frames.error(ref, code, message, retryAfterMs));
+    }
+
+    /** Frames of one socket keep their order either way: Vert.x queues writes from other threads on the socket's event loop. */
+    static void write(WebSocketConnection connection, String text) {
+        WebSocketBase socket = socket(connection);
+        if (socket != null) {
+            socket.writeTextMessage(text); // its future is not observed: a failed write means the socket is closing
+        } else {
+            connection.sendText(text).subscribe().with(x -> { }, e -> { });
+        }
+    }
+
+    static WebSocketBase socket(WebSocketConnection connection) {
+        if (SOCKET == null || !(connection instanceof WebSocketConnectionBase base)) {
+            return null;
+        }
+        try {
+            return (WebSocketBase) SOCKET.invokeExact(base);
+        } catch (Throwable e) {
+            throw new IllegalStateException("reading the socket of a WebSockets Next connection failed", e);
+        }
+    }
+
+    private static MethodHandle socketHandle() {
+        try {
+            return MethodHandles.privateLookupIn(WebSocketConnectionBase.class, MethodHandles.lookup())
+                    .findVirtual(WebSocketConnectionBase.class, "webSocket", MethodType.methodType(WebSocketBase.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warnf("frames go through WebSocketConnection.sendText, which allocates more per frame: %s", e.toString());
+            return null;
+        }
     }
 }
