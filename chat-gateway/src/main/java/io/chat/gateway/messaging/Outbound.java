@@ -12,8 +12,6 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
-import java.time.Instant;
-import java.util.UUID;
 
 /** What the gateway publishes: client commands on chat.commands, socket signals on presence.signals. */
 @ApplicationScoped
@@ -40,8 +38,7 @@ public class Outbound {
     private static Uni<Void> send(MutinyEmitter<String> emitter, String key, String type, Object payload) {
         String value;
         try {
-            value = Frames.JSON.writeValueAsString(new Envelope(UUID.randomUUID().toString(), type, Instant.now(),
-                    Envelope.VERSION, Frames.JSON.valueToTree(payload)));
+            value = Frames.JSON.writeValueAsString(Envelope.Outgoing.of(type, payload));
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }

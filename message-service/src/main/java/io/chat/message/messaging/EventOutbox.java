@@ -10,9 +10,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /** Writes events into the outbox inside the caller's transaction; {@link OutboxRelay} publishes them. */
 @ApplicationScoped
@@ -61,7 +59,6 @@ public class EventOutbox {
     }
 
     private String envelope(String type, Object payload) throws JsonProcessingException {
-        return json.writeValueAsString(new Envelope(UUID.randomUUID().toString(), type, Instant.now(), Envelope.VERSION,
-                json.valueToTree(payload)));
+        return json.writeValueAsString(Envelope.Outgoing.of(type, payload));
     }
 }
