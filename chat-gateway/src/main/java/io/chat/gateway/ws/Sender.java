@@ -27,6 +27,8 @@ public class Sender {
      * 1,000 msg/s (docs/benchmarks.md, eighth round), for a result nobody here waits for. WebSockets Next keeps the
      * socket package-private, so it is reached through a method handle; null if a Quarkus upgrade removed the method,
      * and frames then go through {@code sendText} (SenderTest fails, so the upgrade does not slip by unnoticed).
+     * What {@code sendText} adds besides is off here: WebSockets Next's traffic log and sent-message metrics
+     * ({@code quarkus.websockets-next.server.traffic-logging/metrics.enabled}) would not see these frames.
      */
     static final MethodHandle SOCKET = socketHandle();
 
@@ -53,16 +55,24 @@ public class Sender {
         sendRaw(session, "error", Frames.error(ref, code, message, retryAfterMs));
     }
 
-    /** Frames of one socket keep their order either way: Vert.x queues writes from other threads on the socket's event loop. */
+    /**
+     * Frames of one socket keep their order either way: Vert.x queues writes from other threads on the socket's event
+     * loop. Never throws: a fan-out loop goes on to the room's other sockets whatever one of them does.
+     */
     static void write(WebSocketConnection connection, String text) {
         WebSocketBase socket = socket(connection);
-        if (socket != null) {
-            socket.writeTextMessage(text); // its future is not observed: a failed write means the socket is closing
-        } else {
+        if (socket == null) {
             connection.sendText(text).subscribe().with(x -> { }, e -> { });
+            return;
+        }
+        try {
+            socket.writeTextMessage(text); // its future is not observed: a failed write means the socket is closing
+        } catch (RuntimeException e) { // an event loop shutting down
+            LOG.debugf("a frame was not written: %s", e.toString());
         }
     }
 
+    /** @return the socket, or null to write through {@code sendText} */
     static WebSocketBase socket(WebSocketConnection connection) {
         if (SOCKET == null || !(connection instanceof WebSocketConnectionBase base)) {
             return null;
@@ -70,7 +80,8 @@ public class Sender {
         try {
             return (WebSocketBase) SOCKET.invokeExact(base);
         } catch (Throwable e) {
-            throw new IllegalStateException("reading the socket of a WebSockets Next connection failed", e);
+            LOG.warnf("reading the socket of a WebSockets Next connection failed, using sendText: %s", e.toString());
+            return null;
         }
     }
 

@@ -3,8 +3,10 @@ package io.chat.gateway.ws;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.quarkus.websockets.next.runtime.WebSocketConnectionBase;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.WebSocketBase;
 import org.junit.jupiter.api.Test;
 
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,7 @@ class SenderTest {
     @Test
     void theSocketOfAWebSocketsNextConnectionIsReachable() throws Exception {
         assertNotNull(Sender.SOCKET, "WebSocketConnectionBase.webSocket() is gone: frames would go through sendText");
+        assertEquals(MethodType.methodType(WebSocketBase.class, WebSocketConnectionBase.class), Sender.SOCKET.type());
         Class<?> server = Class.forName("io.quarkus.websockets.next.runtime.WebSocketConnectionImpl");
         assertTrue(WebSocketConnectionBase.class.isAssignableFrom(server), "the server's connections are WebSocketConnectionBase");
     }

@@ -233,9 +233,12 @@ public class MembershipService {
         String[] c = Cursors.decode(cursor, 2);
         OffsetDateTime afterTs = c == null ? OffsetDateTime.parse("1970-01-01T00:00:00Z") : parseTs(c[0]);
         UUID afterId = c == null ? new UUID(Long.MIN_VALUE, Long.MIN_VALUE) : RoomIds.cursorId(c[1]);
+        // the status is written into the statement (one of two checked values), not bound: the connections keep generic
+        // plans, and a generic plan cannot use rooms_support_queue (where status = 'open') for "status = $1"
         return pool.preparedQuery("select id, kind, name, status, created_by, created_at, last_seq, retention_seconds from rooms "
-                + "where kind = 'support' and status = $1 and (created_at, id) > ($2, $3) order by created_at, id limit $4")
-                .execute(Tuple.of(wanted, afterTs, afterId, limit + 1)).flatMap(rows -> {
+                + "where kind = 'support' and status = '" + wanted + "' and (created_at, id) > ($1, $2) order by created_at, id "
+                + "limit $3")
+                .execute(Tuple.of(afterTs, afterId, limit + 1)).flatMap(rows -> {
                     List<Row> list = new ArrayList<>();
                     rows.forEach(list::add);
                     boolean more = list.size() > limit;

@@ -124,11 +124,7 @@ public class MessageViews {
         if (offset < 0 || offset > MAX_SEARCH_OFFSET) {
             throw ChatException.badRequest("cursor", "invalid cursor");
         }
-        String sql = "select " + prefixed("m") + ", ts_rank(m.search, q) as rank "
-                + "from websearch_to_tsquery('simple', $2) q, members mb join messages m on m.room_id = mb.room_id "
-                + "where mb.user_id = $1 and ($3::uuid is null or mb.room_id = $3) and m.search @@ q and not m.deleted "
-                + "order by rank desc, m.ts desc, m.id limit $4 offset $5";
-        return customPlans(conn -> conn.preparedQuery(sql).execute(Tuple.from(Arrays.asList(caller.userId(), q, room, limit + 1,
+        return customPlans(conn -> conn.preparedQuery(SEARCH).execute(Tuple.from(Arrays.asList(caller.userId(), q, room, limit + 1,
                 offset)))).map(rows -> {
             List<Hit> items = new ArrayList<>();
             rows.forEach(r -> items.add(new Hit(Rows.message(r), r.getDouble("rank"))));
@@ -140,13 +136,20 @@ public class MessageViews {
         });
     }
 
+    static final String SEARCH = "select " + prefixed("m") + ", ts_rank(m.search, q) as rank "
+            + "from websearch_to_tsquery('simple', $2) q, members mb join messages m on m.room_id = mb.room_id "
+            + "where mb.user_id = $1 and ($3::uuid is null or mb.room_id = $3) and m.search @@ q and not m.deleted "
+            + "order by rank desc, m.ts desc, m.id limit $4 offset $5";
+
     /**
-     * Runs {@code query} with plans made for its parameters' values. The pool's connections keep generic plans (see
-     * application.properties), and a generic plan cannot tell whether {@code $3 is null}: for a search within one room
-     * it walked the whole room (90 ms for 300,000 messages) where the custom plan uses the text index (2.5 ms).
+     * Runs {@code query} with plans made for its parameters' values at every execution. The pool's connections keep
+     * generic plans (see application.properties), and a generic plan cannot tell whether {@code $3 is null}: for a search
+     * within one room it walked the whole room (90 ms for 300,000 messages) where the custom plan uses the text index
+     * (2.5 ms). Not "auto": after five executions it may settle on the generic plan by its (misestimated) cost.
      */
     <T> Uni<T> customPlans(Function<SqlConnection, Uni<T>> query) {
-        return pool.withTransaction(conn -> conn.query("set local plan_cache_mode = auto").execute().flatMap(x -> query.apply(conn)));
+        return pool.withTransaction(conn -> conn.query("set local plan_cache_mode = force_custom_plan").execute()
+                .flatMap(x -> query.apply(conn)));
     }
 
     /** The caller's own messages (not tombstones) across every room, oldest first, keyset-paged: for the account export. */
