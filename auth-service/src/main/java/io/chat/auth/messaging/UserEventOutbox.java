@@ -21,10 +21,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -70,8 +68,7 @@ public class UserEventOutbox {
 
     /** Adds an event to the outbox within the caller's transaction ({@code db}). */
     public void enqueue(SqlClient db, String type, UserEvent payload) {
-        Envelope envelope = new Envelope(UUID.randomUUID().toString(), type, Instant.now(), Envelope.VERSION,
-                json.valueToTree(payload));
+        Envelope.Outgoing envelope = Envelope.Outgoing.of(type, payload);
         try {
             db.preparedQuery("INSERT INTO outbox (topic, record_key, value) VALUES ($1, $2, $3)")
                     .executeAndAwait(Tuple.of(Topics.USER_EVENTS, payload.userId(), json.writeValueAsString(envelope)));

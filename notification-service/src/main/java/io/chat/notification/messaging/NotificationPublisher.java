@@ -12,8 +12,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import java.time.Instant;
-import java.util.UUID;
 
 /** Publishes notification.created on notification.events (key: user id) for the gateways to deliver live. */
 @ApplicationScoped
@@ -28,8 +26,7 @@ public class NotificationPublisher {
 
     public Uni<Void> created(NotificationCreated n) {
         try {
-            Envelope e = new Envelope(UUID.randomUUID().toString(), EventTypes.NOTIFICATION_CREATED, Instant.now(),
-                    Envelope.VERSION, json.valueToTree(n));
+            Envelope.Outgoing e = Envelope.Outgoing.of(EventTypes.NOTIFICATION_CREATED, n);
             Message<String> m = Message.of(json.writeValueAsString(e))
                     .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(n.userId()).build());
             return emitter.sendMessage(m);

@@ -14,9 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -66,8 +64,7 @@ public class PresenceEventPublisher {
     }
 
     private CompletionStage<Void> send(String key, String type, Object payload) {
-        Envelope envelope = new Envelope(UUID.randomUUID().toString(), type, Instant.now(), Envelope.VERSION,
-                json.valueToTree(payload));
+        Envelope.Outgoing envelope = Envelope.Outgoing.of(type, payload);
         String value;
         try {
             value = json.writeValueAsString(envelope);
