@@ -12,7 +12,6 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
-
 /** What the gateway publishes: client commands on chat.commands, socket signals on presence.signals. */
 @ApplicationScoped
 public class Outbound {

@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-
 /** Publishes notification.created on notification.events (key: user id) for the gateways to deliver live. */
 @ApplicationScoped
 public class NotificationPublisher {
