@@ -47,6 +47,18 @@ class MessageFlowTest {
         return given().auth().oauth2(token).contentType(ContentType.JSON).body(body).post(path);
     }
 
+    /** One poll's records: {@code n} plain sends by {@code sender} into {@code room}, clientMsgIds {@code prefix + i}. */
+    static List<String> sends(String sender, String room, String prefix, int n) throws Exception {
+        List<String> poll = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ChatCommand send = new ChatCommand(new Origin("gw-test", "s-" + prefix, prefix + i), sender, List.of("user"), room,
+                    prefix + i, "message " + i, null, null, null, null, null);
+            poll.add(KafkaTestClient.JSON.writeValueAsString(new Envelope(UUID.randomUUID().toString(), EventTypes.MESSAGE_SEND,
+                    java.time.Instant.now(), 1, KafkaTestClient.JSON.valueToTree(send))));
+        }
+        return poll;
+    }
+
     static String directRoom(String a, String b) {
         return post(TestTokens.forUser(a), "/api/rooms", Map.of("kind", "direct", "members", List.of(b)))
                 .then().statusCode(201).extract().path("id");

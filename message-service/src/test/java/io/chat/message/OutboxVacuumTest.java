@@ -1,11 +1,6 @@
 package io.chat.message;
 
-import io.chat.contracts.ChatCommand;
-import io.chat.contracts.Envelope;
-import io.chat.contracts.EventTypes;
-import io.chat.contracts.Origin;
 import io.chat.message.messaging.CommandConsumer;
-import io.chat.testsupport.KafkaTestClient;
 import io.chat.testsupport.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,13 +9,11 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static io.chat.message.MessageFlowTest.post;
+import static io.chat.message.MessageFlowTest.sends;
 import static io.chat.message.MessageFlowTest.user;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,13 +32,7 @@ class OutboxVacuumTest {
         String room = post(TestTokens.forUser(owner), "/api/rooms", Map.of("kind", "group", "name", "vacuum", "members", List.of()))
                 .then().statusCode(201).extract().path("id");
         long before = vacuums();
-        List<String> poll = new ArrayList<>();
-        for (int i = 0; i < 30; i++) { // 60 rows (each send's message.created and result): three times the threshold
-            ChatCommand send = new ChatCommand(new Origin("gw-test", "s-vacuum", "v" + i), owner, List.of("user"), room,
-                    "v" + i, "message " + i, null, null, null, null, null);
-            poll.add(KafkaTestClient.JSON.writeValueAsString(new Envelope(UUID.randomUUID().toString(), EventTypes.MESSAGE_SEND,
-                    Instant.now(), 1, KafkaTestClient.JSON.valueToTree(send))));
-        }
+        List<String> poll = sends(owner, room, "v", 30); // 30 outbox rows (a message.created each), over the threshold of 20
         consumer.onCommands(poll).await().atMost(Duration.ofSeconds(30));
 
         long until = System.currentTimeMillis() + 10_000;

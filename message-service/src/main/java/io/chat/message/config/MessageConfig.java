@@ -41,6 +41,10 @@ public interface MessageConfig {
     @WithDefault("12")
     int commandConcurrency();
 
+    /** How often SearchIndexJob merges the search index's pending list (new messages' entries) into the index. */
+    @WithDefault("1s")
+    Duration searchCleanInterval();
+
     /** How often the retention job looks for expired messages (rooms with a TTL). */
     @WithDefault("60s")
     Duration retentionInterval();
