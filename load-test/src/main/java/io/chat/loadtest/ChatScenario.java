@@ -176,6 +176,8 @@ final class ChatScenario implements Bench.Scenario {
         Profiler profiler = profile ? Profiler.start(profilerLib, profiles, jvms, profileEvent) : null;
         GcPauses.Snapshot gc0 = GcPauses.snapshot(jvms);
         SystemProbe.CpuSnapshot cpu0 = SystemProbe.cpuSnapshot();
+        // this JVM starts cold every run: its JIT compiles the receive path while the system is loaded (docs/benchmarks.md)
+        long jit0 = SystemProbe.selfCompilerCpuMillis();
         // the schedule starts once the probes are done: jstat and the profiler's attach take a second or more, and a
         // schedule fixed before them began every run with that second's messages sent at once, late
         long start = System.nanoTime() + 100_000_000L;
@@ -207,6 +209,7 @@ final class ChatScenario implements Bench.Scenario {
         scheduler.join();
         long sendEnd = System.nanoTime();
         SystemProbe.CpuSnapshot cpu1 = SystemProbe.cpuSnapshot();
+        long jitMs = SystemProbe.selfCompilerCpuMillis() - jit0;
         if (profiler != null) {
             List<Path> written = profiler.stop();
             r.notes.add(profileEvent.label + " profiles of the sending window (" + written.size() + " flame graphs, the profiler's cost "
@@ -251,7 +254,9 @@ final class ChatScenario implements Bench.Scenario {
                 .put("duplicates dropped by (room, seq)", duplicates.get())
                 .put("order violations", orderViolations.get())
                 .put("sockets closed during the run", closedBeforeEnd)
-                .put("frames from other traffic", foreign.get());
+                .put("frames from other traffic", foreign.get())
+                .put("load generator's JIT during sending", jit0 < 0 ? "unknown (no /proc)" : String.format(Locale.ROOT,
+                        "%.1f s of CPU (its compiler threads, on the same cores)", jitMs / 1000.0));
         if (warmupCount > 0) {
             r.put("warm-up excluded from latencies", warmupCount + " messages (" + warmup + " s)");
         }

@@ -122,6 +122,31 @@ public final class SystemProbe {
     }
 
     /**
+     * CPU time this JVM's JIT compiler threads have used so far, in ms (Linux: their comm is "C1/C2 CompilerThre..."),
+     * or -1 without /proc. The JMX compilation time counts wall time, which a loaded machine inflates.
+     */
+    public static long selfCompilerCpuMillis() {
+        long[] ticks = {0};
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            tasks.forEach(t -> {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.contains("CompilerThre")) {
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks[0] += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile (compiler threads come and go with the queue)
+                }
+            });
+        } catch (IOException e) {
+            return -1;
+        }
+        return ticks[0] * 1000 / CLK_TCK;
+    }
+
+    /**
      * The services' JVMs and Kafka started from this checkout (the working directory bench.sh sets; Kafka of the dev
      * environment only): pid → short name, for {@link Profiler}. Another checkout's processes (a CI run) are left alone.
      */
