@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -25,6 +26,7 @@ public class SearchIndexJob {
     Pool pool;
 
     private final Counter cleaned;
+    private volatile boolean notOwner;
 
     @Inject
     public SearchIndexJob(MeterRegistry registry) {
@@ -35,12 +37,22 @@ public class SearchIndexJob {
     @Scheduled(every = "${chat.messages.search-clean-interval:1s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> clean() {
+        if (notOwner) {
+            return Uni.createFrom().voidItem();
+        }
         // a no-op when the list is empty; autovacuum also empties it, the last resort is the insert that fills it
         return pool.query("select gin_clean_pending_list('messages_search'::regclass)").execute()
                 .invoke(rows -> cleaned.increment(rows.iterator().next().getLong(0)))
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("cleaning the search index's pending list failed, will retry: %s", e.toString());
+                    if (e instanceof PgException pg && "42501".equals(pg.getSqlState())) {
+                        // only the index's owner may clean it: a deployment whose migrations ran as another role
+                        notOwner = true;
+                        LOG.warnf("not cleaning the search index's pending list: the service's database role does not own "
+                                + "messages_search (%s); inserts will merge it themselves", pg.getErrorMessage());
+                    } else {
+                        LOG.warnf("cleaning the search index's pending list failed, will retry: %s", e.toString());
+                    }
                     return null;
                 });
     }
