@@ -111,14 +111,26 @@ public final class SystemProbe {
         long self = ProcessHandle.current().pid();
         forEachProcess((pid, dir) -> {
             String stat = Files.readString(dir.resolve("stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // after "pid (comm) ": state=0, utime=11, stime=12, rss pages=21
-            ticks.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+            String[] f = statFields(stat);
+            ticks.put(pid, cpuTicks(f));
             rss.put(pid, Long.parseLong(f[21]) * 4096);
-            String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            String comm = comm(stat);
             names.put(pid, pid == self ? "load generator (this process)" : classify(comm, cmdline(dir)));
         });
         return new CpuSnapshot(System.nanoTime(), ticks, names, rss);
+    }
+
+    /** The fields of a /proc stat line after "pid (comm) ": state=0, utime=11, stime=12, rss pages=21. */
+    private static String[] statFields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    }
+
+    private static long cpuTicks(String[] statFields) {
+        return Long.parseLong(statFields[11]) + Long.parseLong(statFields[12]);
+    }
+
+    private static String comm(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     }
 
     /**
@@ -131,10 +143,8 @@ public final class SystemProbe {
             tasks.forEach(t -> {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
-                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (comm.contains("CompilerThre")) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks[0] += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    if (comm(stat).contains("CompilerThre")) {
+                        ticks[0] += cpuTicks(statFields(stat));
                     }
                 } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile (compiler threads come and go with the queue)

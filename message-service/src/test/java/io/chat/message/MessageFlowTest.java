@@ -15,6 +15,7 @@ import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ class MessageFlowTest {
             ChatCommand send = new ChatCommand(new Origin("gw-test", "s-" + prefix, prefix + i), sender, List.of("user"), room,
                     prefix + i, "message " + i, null, null, null, null, null);
             poll.add(KafkaTestClient.JSON.writeValueAsString(new Envelope(UUID.randomUUID().toString(), EventTypes.MESSAGE_SEND,
-                    java.time.Instant.now(), 1, KafkaTestClient.JSON.valueToTree(send))));
+                    Instant.now(), 1, KafkaTestClient.JSON.valueToTree(send))));
         }
         return poll;
     }
@@ -160,7 +161,7 @@ class MessageFlowTest {
         try (KafkaTestClient kafka = new KafkaTestClient(Topics.CHAT_EVENTS)) {
             Origin origin = new Origin("gw-test", "s-1", "c-17");
             ChatCommand send = new ChatCommand(origin, a, List.of("user"), room, "k-1", "hello @room", null, null, null, null, null);
-            Envelope command = new Envelope(UUID.randomUUID().toString(), EventTypes.MESSAGE_SEND, java.time.Instant.now(),
+            Envelope command = new Envelope(UUID.randomUUID().toString(), EventTypes.MESSAGE_SEND, Instant.now(),
                     1, KafkaTestClient.JSON.valueToTree(send));
             kafka.sendEnvelope(Topics.CHAT_COMMANDS, room, command);
             Envelope created = kafka.await(Duration.ofSeconds(15), e -> e.type().equals(EventTypes.MESSAGE_CREATED)
@@ -223,7 +224,7 @@ class MessageFlowTest {
                     ChatCommand send = new ChatCommand(new Origin("gw-test", session, r + "-" + i), from, List.of("user"),
                             roomIds.get(r), "k-" + i, "message " + i, null, null, null, null, null);
                     commands.add(Map.entry(roomIds.get(r), new Envelope(UUID.randomUUID().toString(), EventTypes.MESSAGE_SEND,
-                            java.time.Instant.now(), 1, KafkaTestClient.JSON.valueToTree(send))));
+                            Instant.now(), 1, KafkaTestClient.JSON.valueToTree(send))));
                 }
             }
             kafka.sendAll(Topics.CHAT_COMMANDS, commands);
