@@ -1,5 +1,6 @@
 package io.chat.gateway.ws;
 
+import io.chat.gateway.config.GatewayConfig;
 import io.chat.gateway.ws.RateLimiter.SendCheck;
 import io.chat.testsupport.TestTokens;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -9,11 +10,11 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The send check against the real Redis: the rate limit (GCRA) and the duplicate guard in one script call. */
@@ -52,41 +53,58 @@ class RateLimiterTest {
     }
 
     @Test
-    void theBurstGoesThroughThenTheWaitIsOneIntervalAndHonest() throws InterruptedException {
+    void theBurstGoesThroughThenTheWaitIsExactAndRoundedUp() {
         String user = UUID.randomUUID().toString();
-        // 600 a minute: one every 100 ms
-        assertEquals(0, take(user, 600, 3));
-        assertEquals(0, take(user, 600, 3));
-        assertEquals(0, take(user, 600, 3));
-        long wait = take(user, 600, 3);
-        assertTrue(wait > 0 && wait <= 100, "the burst of 3 is spent, the next one is at most an interval away: " + wait);
-        long again = take(user, 600, 3);
-        assertTrue(again > 0 && again <= wait, "a refused take does not push the next one further: " + again);
-        Thread.sleep(wait + 1);
-        assertEquals(0, take(user, 600, 3), "after the wait it told, the take goes through");
-        assertTrue(take(user, 600, 3) > 0, "and only that one");
+        long t = RateLimiter.nowMicros();
+        // 600 a minute: one every 100 ms, burst 3
+        assertEquals(0, take(user, 600, 3, t));
         long ttl = redis.execute("PTTL", "gw:tat:typing:" + user).await().atMost(WAIT).toLong();
-        assertTrue(ttl > 0 && ttl <= 300, "the key lives until the bucket is full again (3 intervals): " + ttl);
+        // one interval ahead of its "now": the key lives until the bucket is full again, not a whole burst longer
+        assertTrue(ttl > 0 && ttl <= 100, "key lifetime " + ttl);
+        assertEquals(0, take(user, 600, 3, t));
+        assertEquals(0, take(user, 600, 3, t));
+        assertEquals(100, take(user, 600, 3, t), "the burst is spent: the next take is one interval away");
+        assertEquals(100, take(user, 600, 3, t + 1), "99.999 ms is told as 100, never too early");
+        assertEquals(1, take(user, 600, 3, t + 99_999));
+        assertEquals(t + 300_000, tat(user), "a refused take does not move the arrival time");
+        assertEquals(0, take(user, 600, 3, t + 100_000), "at the time it told, the take goes through");
+        assertEquals(100, take(user, 600, 3, t + 100_000), "and only that one");
+        assertEquals(t + 400_000, tat(user));
     }
 
     @Test
     void theArrivalTimeIsKeptToTheMicrosecond() {
         String user = UUID.randomUUID().toString();
-        long before = micros(Instant.now());
-        // 70,000 a minute: one every 857 µs, not a whole number of milliseconds
-        for (int i = 0; i < 5; i++) {
-            assertEquals(0, take(user, 70_000, 1_000));
-        }
-        long after = micros(Instant.now());
-        String tat = redis.execute("GET", "gw:tat:typing:" + user).await().atMost(WAIT).toString();
-        // a float rendering ("1.7e+15") would not parse; each take moves the TAT at least one interval on
-        long micros = Long.parseLong(tat);
-        assertTrue(micros >= before + 5 * 857 && micros <= after + 5 * 857,
-                "five intervals of 857 µs past the first take: " + tat + ", first take after " + before);
+        long t = RateLimiter.nowMicros() + 123;
+        // 70 a minute: an interval of 857,142 µs, and a time that is not a whole millisecond
+        assertEquals(0, take(user, 70, 10, t));
+        assertEquals(t + 857_142, tat(user));
+        assertEquals(0, take(user, 70, 10, t + 5));
+        assertEquals(t + 2 * 857_142, tat(user), "a float rendering (1.7e+15) would not parse, 14 digits would round");
     }
 
-    private static long micros(Instant t) {
-        return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
+    @Test
+    void limitsThatAllowNothingStopTheGatewayFromStarting() {
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> RateLimiter.check(limits(0)));
+        assertTrue(refused.getMessage().contains("must be at least 1, not 0"), refused.getMessage());
+        RateLimiter.check(limits(1));
+    }
+
+    private long tat(String user) {
+        return Long.parseLong(redis.execute("GET", "gw:tat:typing:" + user).await().atMost(WAIT).toString());
+    }
+
+    private static GatewayConfig.RateLimits limits(int typingBurst) {
+        return new GatewayConfig.RateLimits() {
+            public int sendPerMinute() { return 30; }
+            public int sendBurst() { return 10; }
+            public int syncPerMinute() { return 100; }
+            public int syncBurst() { return 20; }
+            public int typingPerMinute() { return 10; }
+            public int typingBurst() { return typingBurst; }
+            public int otherPerMinute() { return 120; }
+            public int otherBurst() { return 30; }
+        };
     }
 
     @Test
@@ -98,8 +116,8 @@ class RateLimiterTest {
         assertEquals(0, limiter.take("typing", user, 60, 10).await().atMost(WAIT));
     }
 
-    private long take(String user, int perMinute, int burst) {
-        return limiter.take("typing", user, perMinute, burst).await().atMost(WAIT);
+    private long take(String user, int perMinute, int burst, long nowMicros) {
+        return limiter.take("typing", user, perMinute, burst, nowMicros).await().atMost(WAIT);
     }
 
     private SendCheck send(String user, String text, String clientMsgId, int burst) {
