@@ -22,10 +22,11 @@ import java.util.Map;
  * their SHA-1 (EVALSHA), the body only when Redis does not know it yet (after a restart or a flush).
  *
  * <p>The limit is the generic cell rate algorithm (GCRA), which allows what a token bucket of the same rate and burst
- * allows (the interval rounded down to whole µs), from one string key: the user's theoretical arrival time (TAT), in microseconds. A take moves it one
- * interval (a minute divided by the rate) further; it is refused when that would put it more than {@code burst}
- * intervals ahead of now. The key expires when the bucket would be full again. One GET and one SET of an integer take
- * slightly less of Redis's time than the hash of a float token count and a time that this replaced (docs/benchmarks.md).
+ * allows (the interval rounded down to whole µs), from one string key: the user's theoretical arrival time (TAT), in
+ * microseconds. A take moves it one interval (a minute divided by the rate) further; it is refused when that would put
+ * it more than {@code burst} intervals ahead of now. The key expires when the bucket would be full again. One GET and
+ * one SET of an integer take slightly less of Redis's time than the hash of a float token count and a time that this
+ * replaced (docs/benchmarks.md).
  *
  * <p>"now" is the replica's clock, as with the bucket before: a replica whose clock runs behind refuses a little more
  * and one ahead allows a little more, by the skew.
@@ -67,13 +68,15 @@ public class RateLimiter {
     }
 
     static void check(GatewayConfig.RateLimits limits) {
-        Map<String, Integer> values = Map.of("send-per-minute", limits.sendPerMinute(), "send-burst", limits.sendBurst(),
+        Map<String, Integer> values = Map.of(
+                "send-per-minute", limits.sendPerMinute(), "send-burst", limits.sendBurst(),
                 "sync-per-minute", limits.syncPerMinute(), "sync-burst", limits.syncBurst(),
                 "typing-per-minute", limits.typingPerMinute(), "typing-burst", limits.typingBurst(),
                 "other-per-minute", limits.otherPerMinute(), "other-burst", limits.otherBurst());
         values.forEach((name, value) -> {
             if (value < 1) {
-                throw new IllegalStateException("chat.gateway.rate-limits." + name + " must be at least 1, not " + value);
+                throw new IllegalStateException(
+                        "chat.gateway.rate-limits." + name + " must be at least 1, not " + value);
             }
         });
     }
@@ -98,8 +101,7 @@ public class RateLimiter {
             int burst, long windowMs) {
         String guard = "gw:dup:" + userId + ":" + room + ":" + digest(text);
         return eval(SEND, "2", key("send", userId), guard, String.valueOf(burst), interval(perMinute),
-                String.valueOf(nowMicros()), clientMsgId,
-                String.valueOf(windowMs)).map(r -> {
+                String.valueOf(nowMicros()), clientMsgId, String.valueOf(windowMs)).map(r -> {
                     long result = r.toLong();
                     return new SendCheck(Math.max(result, 0), result < 0);
                 });
@@ -123,8 +125,8 @@ public class RateLimiter {
         return "gw:tat:" + kind + ":" + userId;
     }
 
-    // perMinute >= 1 is checked at start-up; at most 60,000,000/min, so the interval is at least 1 µs
-    static String interval(int perMinute) {
+    // perMinute >= 1 is checked at start-up; above 60,000,000/min the interval stays at its floor of 1 µs
+    private static String interval(int perMinute) {
         return String.valueOf(Math.max(1, 60_000_000L / perMinute));
     }
 
