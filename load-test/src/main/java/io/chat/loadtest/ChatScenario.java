@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -174,7 +175,10 @@ final class ChatScenario implements Bench.Scenario {
         Path profiles = Report.dir(r, ctx.out).resolve("profiles");
         Map<Long, String> jvms = SystemProbe.systemJvms();
         Profiler profiler = profile ? Profiler.start(profilerLib, profiles, jvms, profileEvent) : null;
-        GcPauses.Snapshot gc0 = GcPauses.snapshot(jvms);
+        // the load generator's own pauses too: a pause here makes sends late and receptions look late, which is in the latencies
+        Map<Long, String> paused = new TreeMap<>(jvms);
+        paused.put(ProcessHandle.current().pid(), "load generator (this process)");
+        GcPauses.Snapshot gc0 = GcPauses.snapshot(paused);
         SystemProbe.CpuSnapshot cpu0 = SystemProbe.cpuSnapshot();
         // this JVM starts cold every run: its JIT compiles the receive path while the system is loaded (docs/benchmarks.md)
         long jit0 = SystemProbe.selfCompilerCpuMillis();

@@ -20,10 +20,26 @@ class GcPausesTest {
               2560.0      2560.0         0.0      2048.0      23040.0      11520.0      44544.0      20100.5    70016.0    69120.0   13568.0   13201.2    103     0.612     2     0.143      -         -     0.755
             """;
 
+    // ZGC (the load generator's collector): its pauses in CGC, sub-millisecond, so GCT stays at 0.000
+    static final String ZGC = """
+                S0C         S1C         S0U         S1U          EC           EU           OC           OU          MC         MU       CCSC      CCSU     YGC     YGCT     FGC    FGCT     CGC    CGCT       GCT
+                  -           -           -           -     262144.0      20480.0          0.0          0.0      384.0      133.4     128.0       3.7      0     0.000     -         -    10     0.000     0.000
+            """;
+
     @Test
     void everyStopTheWorldPauseIsCountedWhateverTheCollector() {
         assertEquals(new GcPauses.Totals(22 + 1 + 14, 1.654), GcPauses.parse(G1), "young, full and G1's remark/cleanup pauses");
         assertEquals(new GcPauses.Totals(103 + 2, 0.755), GcPauses.parse(PARALLEL), "no concurrent cycles: '-' counts as none");
+        assertEquals(new GcPauses.Totals(10, 0.0), GcPauses.parse(ZGC), "ZGC's pauses, no full collections");
+    }
+
+    @Test
+    void jstatReadsTheLoadGeneratorsOwnJvm() {
+        // the chat scenario snapshots its own process too (its pauses are in the latencies it measures)
+        long self = ProcessHandle.current().pid();
+        GcPauses.Snapshot snapshot = GcPauses.snapshot(Map.of(self, "load generator (this process)"));
+        assertTrue(snapshot.totals().containsKey(self), "jstat -gc of this JVM gave no totals");
+        assertTrue(snapshot.totals().get(self).seconds() >= 0);
     }
 
     @Test
