@@ -76,4 +76,7 @@ ulimit -n 1048576 2>/dev/null || ulimit -n 65536 2>/dev/null || true
 
 if [ -t 2 ]; then export BENCH_TTY=1; fi
 cd "$ROOT"
-exec java ${BENCH_JAVA_OPTS:--Xms256m -Xmx2g -XX:+UseParallelGC} -jar "$jar" "$@" "${extra[@]}"
+# The tool runs on ZGC: its parallel collector paused it 6-16 times for 140-290 ms per 2,000 msg/s run (16-74 ms
+# each on busy cores), and a pause of the tool shows as latency of the system; ZGC's pauses are sub-millisecond here
+# at the same CPU (docs/benchmarks.md, thirteenth round).
+exec java ${BENCH_JAVA_OPTS:--Xms1g -Xmx2g -XX:+UseZGC -XX:+AlwaysPreTouch} -jar "$jar" "$@" "${extra[@]}"
