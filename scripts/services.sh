@@ -52,6 +52,11 @@ start_one() {
   ulimit -n 65536 2>/dev/null || true # the gateway holds tens of thousands of sockets
   port_open "$port" && die "port $port for $svc is taken by a process this project did not start"
   local heap=384m; [ "$module" = chat-gateway ] && heap=1g
+  # The gateway's heap starts at 128 MiB: with its tight free ratios (below) and few sockets, a 64 MiB heap left its
+  # old generation above G1's adaptive marking threshold, so a concurrent cycle followed nearly every young collection
+  # under load (~140-155 pauses per 40 s run instead of ~40). From ~10,000 sockets its heap is larger than this anyway
+  # and the RSS at 10,000 and 19,500 sockets is unchanged (docs/benchmarks.md, thirteenth round).
+  local xms=64m; [ "$module" = chat-gateway ] && xms=128m
   # 8-byte object headers (a product option from JDK 25): 8 % less heap per gateway socket (docs/benchmarks.md)
   local headers=""; [ "${JAVA_FEATURE:-21}" -ge 25 ] && headers="-XX:+UseCompactObjectHeaders"
   # the gateway's memory is its idle sockets: keep the committed heap near what they use instead of G1's default
@@ -84,7 +89,7 @@ start_one() {
     [ "$CHAT_ENV" = test ] && export CHAT_GATEWAY_HEARTBEAT_INTERVAL=5s
     export GATEWAY_ID="gw-$CHAT_ENV-$(date +%s)-$RANDOM"
     # CHAT_JAVA_GC replaces the collector (the JVM refuses two); CHAT_JAVA_OPTS adds options
-    exec java -Xms64m -Xmx$heap ${CHAT_JAVA_GC:-$gc} $headers --add-opens java.base/java.lang=ALL-UNNAMED \
+    exec java -Xms$xms -Xmx$heap ${CHAT_JAVA_GC:-$gc} $headers --add-opens java.base/java.lang=ALL-UNNAMED \
       ${CHAT_JAVA_OPTS:-} -jar "$ROOT/$module/target/quarkus-app/quarkus-run.jar"
   ) >"$LOGS/$svc.log" 2>&1 &
   echo $! >"$PIDS/$svc.pid"
