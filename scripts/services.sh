@@ -51,12 +51,11 @@ start_one() {
   if pid_alive "$svc"; then return 0; fi
   ulimit -n 65536 2>/dev/null || true # the gateway holds tens of thousands of sockets
   port_open "$port" && die "port $port for $svc is taken by a process this project did not start"
-  local heap=384m; [ "$module" = chat-gateway ] && heap=1g
   # The gateway's heap starts at 128 MiB: with its tight free ratios (below) and few sockets, a 64 MiB heap left its
   # old generation above G1's adaptive marking threshold, so a concurrent cycle followed nearly every young collection
   # under load (~140-155 pauses per 40 s run instead of ~40). From ~10,000 sockets its heap is larger than this anyway
   # and the RSS at 10,000 and 19,500 sockets is unchanged (docs/benchmarks.md, thirteenth round).
-  local xms=64m; [ "$module" = chat-gateway ] && xms=128m
+  local heap=384m xms=64m; [ "$module" = chat-gateway ] && heap=1g xms=128m
   # 8-byte object headers (a product option from JDK 25): 8 % less heap per gateway socket (docs/benchmarks.md)
   local headers=""; [ "${JAVA_FEATURE:-21}" -ge 25 ] && headers="-XX:+UseCompactObjectHeaders"
   # the gateway's memory is its idle sockets: keep the committed heap near what they use instead of G1's default

@@ -177,7 +177,7 @@ final class ChatScenario implements Bench.Scenario {
         Profiler profiler = profile ? Profiler.start(profilerLib, profiles, jvms, profileEvent) : null;
         // the load generator's own pauses too: a pause here makes sends late and receptions look late, which is in the latencies
         Map<Long, String> paused = new TreeMap<>(jvms);
-        paused.put(ProcessHandle.current().pid(), "load generator (this process)");
+        paused.put(ProcessHandle.current().pid(), SystemProbe.SELF);
         GcPauses.Snapshot gc0 = GcPauses.snapshot(paused);
         SystemProbe.CpuSnapshot cpu0 = SystemProbe.cpuSnapshot();
         // this JVM starts cold every run: its JIT compiles the receive path while the system is loaded (docs/benchmarks.md)

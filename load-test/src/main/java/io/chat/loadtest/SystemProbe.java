@@ -27,6 +27,8 @@ public final class SystemProbe {
     private static final Pattern QUARKUS_APP = Pattern.compile("(\\S*?)/([a-z-]+)/target/quarkus-app/quarkus-run\\.jar");
     private static final Pattern CONNECTIONS = Pattern.compile("^chat_gateway_connections(?:\\{[^}]*\\})?\\s+(\\S+)", Pattern.MULTILINE);
     private static final long CLK_TCK = 100; // USER_HZ on Linux
+    /** How the load generator's own process is named in the CPU and GC lines. */
+    static final String SELF = "load generator (this process)";
 
     public record Memory(long heapBytes, long rssBytes, long gatewayConnections, boolean gcRequested) {
     }
@@ -115,7 +117,7 @@ public final class SystemProbe {
             ticks.put(pid, cpuTicks(f));
             rss.put(pid, Long.parseLong(f[21]) * 4096);
             String comm = comm(stat);
-            names.put(pid, pid == self ? "load generator (this process)" : classify(comm, cmdline(dir)));
+            names.put(pid, pid == self ? SELF : classify(comm, cmdline(dir)));
         });
         return new CpuSnapshot(System.nanoTime(), ticks, names, rss);
     }

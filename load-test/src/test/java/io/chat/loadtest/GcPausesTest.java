@@ -37,7 +37,7 @@ class GcPausesTest {
     void jstatReadsTheLoadGeneratorsOwnJvm() {
         // the chat scenario snapshots its own process too (its pauses are in the latencies it measures)
         long self = ProcessHandle.current().pid();
-        GcPauses.Snapshot snapshot = GcPauses.snapshot(Map.of(self, "load generator (this process)"));
+        GcPauses.Snapshot snapshot = GcPauses.snapshot(Map.of(self, SystemProbe.SELF));
         assertTrue(snapshot.totals().containsKey(self), "jstat -gc of this JVM gave no totals");
         assertTrue(snapshot.totals().get(self).seconds() >= 0);
     }
