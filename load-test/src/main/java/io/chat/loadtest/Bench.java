@@ -146,6 +146,19 @@ public final class Bench {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            // Sockets still waiting at the deadline are errors of their own kind, so that a hello that never came is
+            // told apart from a handshake that never finished; the first few are named for the gateway's log.
+            int named = 0;
+            for (Conn c : conns.subList(0, started.get())) {
+                if (c.connecting()) {
+                    String kind = c.isOpen() ? "upgraded, no hello" : "no upgrade";
+                    stats.error("connect: " + kind + " by the deadline");
+                    if (named++ < 5) {
+                        System.err.printf(Locale.ROOT, "socket %d (user %s): %s %.0f s after it started%n", c.index,
+                                c.user.userId, kind, (System.nanoTime() - c.connectStartNanos) / 1e9);
+                    }
+                }
+            }
             return ok.get();
         }
 

@@ -125,6 +125,12 @@ public final class Conn {
         return s.close((short) 1000, "bench");
     }
 
+    /** Connect started and neither its hello nor a failure has completed it yet. */
+    public boolean connecting() {
+        Promise<Conn> h = hello;
+        return h != null && !h.future().isComplete();
+    }
+
     public boolean isOpen() {
         return open;
     }
