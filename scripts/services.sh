@@ -60,14 +60,13 @@ start_one() {
   local headers=""; [ "${JAVA_FEATURE:-21}" -ge 25 ] && headers="-XX:+UseCompactObjectHeaders"
   # the gateway's memory is its idle sockets: keep the committed heap near what they use instead of G1's default
   # (up to 70 % free after a collection): RSS per idle socket 13-14 KiB instead of 16-23 (docs/benchmarks.md)
-  [ "$module" = chat-gateway ] && headers="$headers -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"
   # Its old generation is mostly those sockets, which live long: G1's adaptive marking threshold sat below them, so
   # under load with ~10,000 sockets a concurrent cycle ran every 3-4 s and each remark shrank the heap back to 20 %
   # free (gateway CPU 61-70 % instead of 52-55 % at 1,000 msg/s). A fixed threshold of 90 % of the heap marks only
   # when promotions have filled it; when idle, a periodic cycle (none for 60 s) hands back what load grew
   # (docs/benchmarks.md, fourteenth round).
-  [ "$module" = chat-gateway ] &&
-    headers="$headers -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=90 -XX:G1PeriodicGCInterval=60000"
+  [ "$module" = chat-gateway ] && headers="$headers -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20
+    -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=90 -XX:G1PeriodicGCInterval=60000"
   # The services behind the gateway use the parallel collector, as the container images' launcher does: with G1 their
   # small heaps ran a concurrent cycle every few seconds, and its pauses (up to 160 ms on two shared cores) landed in
   # the message path; parallel young pauses took 3-30 ms (docs/benchmarks.md, seventh round). The gateway keeps G1,
