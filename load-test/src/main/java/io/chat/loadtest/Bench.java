@@ -262,6 +262,8 @@ public final class Bench {
         Result result;
         Ctx ctx = null;
         String loadAtStart = SystemProbe.loadAverage();
+        // before any socket is open, so the system is as idle as it gets; provisioning is not a measurement
+        MachineSpeed.Speed speed = name.equals("provision") ? null : MachineSpeed.measure();
         int exit = 0;
         try (Progress progress = new Progress(System.err)) {
             ctx = new Ctx(opts, url, out, progress);
@@ -280,6 +282,11 @@ public final class Bench {
         result.machine.putAll(SystemProbe.machine());
         result.machine.put("loadAverageAtStart", loadAtStart);
         result.machine.put("loadAverageAtEnd", SystemProbe.loadAverage());
+        if (speed != null) {
+            result.machine.put("speed", speed.describe());
+            result.machine.put("speedJsonEventsPerSecond", Math.round(speed.jsonPerSecond()));
+            result.machine.put("speedSha256MiBPerSecond", Math.round(speed.sha256MiBPerSecond()));
+        }
         if (!opts.unknown().isEmpty()) {
             result.notes.add("options not used by this scenario (typos?): " + opts.unknown());
         }

@@ -277,6 +277,7 @@ final class ChatScenario implements Bench.Scenario {
         }
         r.errors = stats.errors();
         r.cpu = SystemProbe.cpuBetween(cpu0, cpu1);
+        r.machineCpu = MachineSpeed.split(cpu0.machine(), cpu1.machine());
         r.cpuWindow = String.format(Locale.ROOT, "during the %.0f s of sending", sendSeconds);
         r.gcPauses = GcPauses.between(gc0, gc1);
         r.checks.put("every message answered", unanswered == 0);

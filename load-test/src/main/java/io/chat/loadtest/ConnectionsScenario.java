@@ -129,6 +129,7 @@ final class ConnectionsScenario implements Bench.Scenario {
         r.throughput = stats.series(0, rampEnd);
         r.errors = stats.errors();
         r.cpu = SystemProbe.cpuBetween(cpu0, cpu1);
+        r.machineCpu = MachineSpeed.split(cpu0.machine(), cpu1.machine());
         r.cpuWindow = String.format(Locale.ROOT, "during the %.1f s ramp", rampTook);
         r.checks.put("all " + n + " sockets opened", open == n);
         r.checks.put("no socket closed by the server while idle", stats.errors().keySet().stream().noneMatch(k -> k.startsWith("closed")));

@@ -68,6 +68,7 @@ public final class Report {
         root.set("errors", Frame.JSON.valueToTree(r.errors));
         ObjectNode cpu = root.putObject("cpu");
         cpu.put("window", r.cpuWindow);
+        cpu.set("machinePercentOfAllCores", Frame.JSON.valueToTree(r.machineCpu));
         ArrayNode procs = cpu.putArray("processes");
         for (SystemProbe.ProcCpu p : r.cpu) {
             procs.addObject().put("name", p.name()).put("processes", p.processes())
@@ -112,6 +113,9 @@ public final class Report {
     public static String summary(Result r, Path dir) {
         StringBuilder b = new StringBuilder();
         b.append("\n=== ").append(r.scenario).append(" against ").append(r.gateway).append(" ===\n");
+        if (r.machine.get("speed") instanceof String speed) {
+            b.append(String.format(Locale.ROOT, "  %-34s %s%n", "machine speed (one thread, idle)", speed));
+        }
         r.summary.forEach((k, v) -> b.append(String.format(Locale.ROOT, "  %-34s %s%n", k, value(v))));
         if (!r.latencies.isEmpty()) {
             b.append(String.format(Locale.ROOT, "  %-28s %8s %9s %9s %9s %9s %9s%n", "latency (ms)", "count", "p50", "p90", "p99",
@@ -126,6 +130,9 @@ public final class Report {
             b.append("  errors: ").append(r.errors).append('\n');
         }
         r.checks.forEach((k, ok) -> b.append("  [").append(ok ? " ok " : "FAIL").append("] ").append(k).append('\n'));
+        if (!r.machineCpu.isEmpty()) {
+            b.append("  machine CPU (all cores, ").append(r.cpuWindow).append("): ").append(MachineSpeed.describe(r.machineCpu)).append('\n');
+        }
         if (!r.cpu.isEmpty()) {
             b.append("  CPU (% of one core, ").append(r.cpuWindow).append("): ");
             List<String> parts = new ArrayList<>();
@@ -220,6 +227,9 @@ public final class Report {
                         .append(td(p.cpuPercent())).append("<td>").append(p.rssBytes() >> 20).append("</td></tr>");
             }
             b.append("</table>");
+        }
+        if (!r.machineCpu.isEmpty()) {
+            b.append("<p>Machine, all cores: ").append(esc(MachineSpeed.describe(r.machineCpu))).append("</p>");
         }
         if (!r.gcPauses.isEmpty()) {
             b.append("<h2>GC pauses (").append(esc(GC_WINDOW)).append(")</h2><table><tr><th class=l>JVM</th>")

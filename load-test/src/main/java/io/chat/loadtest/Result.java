@@ -28,6 +28,8 @@ public final class Result {
     /** CPU per process group during the measured phase. */
     public List<SystemProbe.ProcCpu> cpu = new ArrayList<>();
     public String cpuWindow = "";
+    /** The machine-wide split of all cores' time over the same window ({@link MachineSpeed#split}). */
+    public Map<String, Double> machineCpu = new LinkedHashMap<>();
     /** Stop-the-world GC pauses of the system's JVMs around the measured phase, the longest paused first. */
     public List<GcPauses.Pauses> gcPauses = new ArrayList<>();
     /** Pass/fail checks (zero loss, ...), in display order: description → passed. */

@@ -37,7 +37,7 @@ public final class SystemProbe {
     }
 
     /** CPU ticks per process at one instant. */
-    public record CpuSnapshot(long nanos, Map<Long, Long> ticks, Map<Long, String> names, Map<Long, Long> rss) {
+    public record CpuSnapshot(long nanos, Map<Long, Long> ticks, Map<Long, String> names, Map<Long, Long> rss, MachineSpeed.Ticks machine) {
     }
 
     private final Api api;
@@ -119,7 +119,7 @@ public final class SystemProbe {
             String comm = comm(stat);
             names.put(pid, pid == self ? SELF : classify(comm, cmdline(dir)));
         });
-        return new CpuSnapshot(System.nanoTime(), ticks, names, rss);
+        return new CpuSnapshot(System.nanoTime(), ticks, names, rss, MachineSpeed.ticks());
     }
 
     /** The fields of a /proc stat line after "pid (comm) ": state=0, utime=11, stime=12, rss pages=21. */
