@@ -284,7 +284,7 @@ public final class Bench {
         result.machine.put("loadAverageAtEnd", SystemProbe.loadAverage());
         if (speed != null) {
             result.machine.put("speed", speed.describe());
-            result.machine.put("speedJsonEventsPerSecond", Math.round(speed.jsonPerSecond()));
+            result.machine.put("speedEventsTokenisedPerSecond", Math.round(speed.eventsPerSecond()));
             result.machine.put("speedSha256MiBPerSecond", Math.round(speed.sha256MiBPerSecond()));
         }
         if (!opts.unknown().isEmpty()) {
