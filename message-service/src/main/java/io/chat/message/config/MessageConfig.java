@@ -26,6 +26,13 @@ public interface MessageConfig {
     @WithDefault("500")
     int outboxBatch();
 
+    /**
+     * Outbox rows the relay may have sent to Kafka without an ack yet; at this many it waits until they have all
+     * been acknowledged (a Kafka outage so holds at most this many sends).
+     */
+    @WithDefault("1000")
+    int outboxWindow();
+
     /** How often the relay may vacuum the outbox (see {@link #outboxVacuumAfter}). */
     @WithDefault("1s")
     Duration outboxVacuumInterval();

@@ -2,7 +2,9 @@ package io.chat.message.messaging;
 
 import io.chat.message.config.MessageConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -23,19 +25,23 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Publishes outbox rows to chat.events in id order and deletes them once Kafka acknowledged them.
+ * Publishes outbox rows to chat.events in id order and deletes them, in a later pass, once Kafka acknowledged them: a
+ * pass does not wait for the acks of the one before it, which was half of a pass's time ({@link PublishWindow};
+ * docs/benchmarks.md, fifteenth round).
  * Ids are handed out before commit, so a pass can see a higher id while a lower one is still
  * uncommitted; that row is published by a later pass. Events that must stay ordered (a room's new
  * messages, one message's changes) are written under a row lock (the room's, the message's), so the
  * later of two cannot commit before the earlier, and they are still published in order.
  * Triggered right after each commit (low latency) and by a poll (rows left by a crash or a Kafka
- * outage). A PostgreSQL advisory lock lets one replica relay at a time, which keeps per-room order.
- * Delivery is at-least-once: a crash after publishing but before deleting republishes, and
- * consumers drop duplicates by eventId or seq.
+ * outage). A PostgreSQL advisory lock lets one replica relay at a time, which keeps per-room order;
+ * it is held for a pass, not until its acks, so another replica that takes over may send again rows
+ * still in flight (duplicates, sent in order by each). Delivery is at-least-once: a crash after
+ * publishing but before deleting republishes, and consumers drop duplicates by eventId or seq.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -44,8 +50,7 @@ public class OutboxRelay {
 
     @Inject
     Pool pool;
-    @Inject
-    MessageConfig config;
+    private final MessageConfig config;
     @Inject
     @Channel("chat-events")
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
@@ -57,14 +62,23 @@ public class OutboxRelay {
      */
     private final AtomicLong sinceVacuum = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean();
+    private final PublishWindow window;
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean stopping;
     private final Counter published;
+    private final Timer passes;
+    private final DistributionSummary rowsPerPass;
 
     @Inject
-    public OutboxRelay(MeterRegistry registry) {
+    public OutboxRelay(MeterRegistry registry, MessageConfig config) {
+        this.config = config;
         published = Counter.builder("chat_outbox_published_total").description("events published from the outbox")
                 .register(registry);
+        passes = Timer.builder("chat_outbox_relay_pass").description("relay passes that published rows: begin to commit")
+                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
+        window = new PublishWindow(config.outboxWindow());
+        rowsPerPass = DistributionSummary.builder("chat_outbox_relay_rows").description("rows published per relay pass")
+                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
     }
 
     /** Asks for a relay pass; passes never overlap, and a request during a pass causes another pass. */
@@ -80,7 +94,21 @@ public class OutboxRelay {
 
     private void loop() {
         again.set(false);
-        pool.withTransaction(this::relayBatch).subscribe().with(count -> {
+        long started = System.nanoTime();
+        PublishWindow.Pass pass = window.start();
+        if (pass == null) {
+            running.set(false); // the send that settles the window asks for the next pass
+            if (again.get()) {
+                trigger(); // it may have asked while this pass was still being refused
+            }
+            return;
+        }
+        pool.withTransaction(conn -> relayBatch(conn, pass)).subscribe().with(count -> {
+            window.deleted(pass.delete());
+            if (count > 0) {
+                passes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                rowsPerPass.record(count);
+            }
             running.set(false);
             if (count >= config.outboxBatch() || again.get()) {
                 trigger();
@@ -91,37 +119,45 @@ public class OutboxRelay {
         });
     }
 
-    private Uni<Integer> relayBatch(SqlConnection conn) {
+    /**
+     * One pass: deletes the rows acknowledged since the last pass, reads the next ones in id order but those still in
+     * flight, and sends them; their acks are not waited for (see {@link PublishWindow}).
+     *
+     * @return the rows sent
+     */
+    private Uni<Integer> relayBatch(SqlConnection conn, PublishWindow.Pass pass) {
         return conn.preparedQuery("select pg_try_advisory_xact_lock($1)").execute(Tuple.of(RELAY_LOCK)).flatMap(locked -> {
             if (!locked.iterator().next().getBoolean(0)) {
                 return Uni.createFrom().item(0); // another replica is relaying
             }
-            return conn.preparedQuery("select id, key, payload from outbox order by id limit $1")
-                    .execute(Tuple.of(config.outboxBatch())).flatMap(rows -> {
-                        List<Row> batch = new ArrayList<>();
-                        rows.forEach(batch::add);
-                        if (batch.isEmpty()) {
-                            return Uni.createFrom().item(0);
+            // one statement: the delete's rows are still in its snapshot, so the select leaves them out by id too.
+            // Exactly the rows acknowledged: an 'id <= last' would also delete a lower id whose transaction committed
+            // after that row was read, unpublished (read committed)
+            return conn.preparedQuery("with gone as (delete from outbox where id = any($2)) "
+                            + "select id, key, payload from outbox where id <> all($2) and id <> all($3) order by id limit $1")
+                    .execute(Tuple.of(config.outboxBatch(), pass.delete(), pass.inFlight())).map(rows -> {
+                        int sent = 0;
+                        // sent in id order: the producer keeps it per partition, also across passes
+                        for (Row row : rows) {
+                            long id = row.getLong("id");
+                            window.sending(id);
+                            events.sendMessage(Message.of(row.getString("payload")).addMetadata(
+                                    OutgoingKafkaRecordMetadata.<String>builder().withKey(row.getString("key")).build()))
+                                    .subscribe().with(x -> {
+                                        published.increment();
+                                        sinceVacuum.incrementAndGet();
+                                        if (window.acked(id)) {
+                                            trigger();
+                                        }
+                                    }, e -> {
+                                        LOG.warnf("publishing an outbox row failed, it is sent again later: %s", e.toString());
+                                        if (window.failed(id)) {
+                                            trigger();
+                                        }
+                                    });
+                            sent++;
                         }
-                        // exactly the rows published: an 'id <= last' would run on a newer snapshot (read committed)
-                        // and also delete a lower id whose transaction committed after the select, unpublished
-                        Long[] ids = new Long[batch.size()];
-                        for (int i = 0; i < ids.length; i++) {
-                            ids[i] = batch.get(i).getLong("id");
-                        }
-                        // send all, then wait for every ack: the producer batches and keeps order per partition
-                        List<Uni<Void>> acks = new ArrayList<>(batch.size());
-                        for (Row row : batch) {
-                            acks.add(events.sendMessage(Message.of(row.getString("payload")).addMetadata(
-                                    OutgoingKafkaRecordMetadata.<String>builder().withKey(row.getString("key")).build())));
-                        }
-                        return Uni.join().all(acks).andFailFast()
-                                .flatMap(x -> conn.preparedQuery("delete from outbox where id = any($1)").execute(Tuple.of(ids)))
-                                .map(x -> {
-                                    published.increment(batch.size());
-                                    sinceVacuum.addAndGet(batch.size());
-                                    return batch.size();
-                                });
+                        return sent;
                     });
         });
     }
