@@ -12,8 +12,10 @@ import io.chat.message.service.MessageChanges;
 import io.chat.message.service.MessageService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -25,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -64,8 +67,21 @@ public class CommandConsumer {
     @Inject
     MessageConfig config;
 
+    private Timer batchTime;
+
+    @PostConstruct
+    void init() {
+        batchTime = Timer.builder("chat_command_batch_duration").description("a poll of chat.commands, first read to last answer")
+                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
+    }
+
     @Incoming("chat-commands")
     public Uni<Void> onCommands(List<String> values) {
+        long started = System.nanoTime();
+        return rounds(values).invoke(() -> batchTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
+    }
+
+    private Uni<Void> rounds(List<String> values) {
         Map<String, List<List<Parsed>>> lanes = new LinkedHashMap<>();
         int rounds = 0;
         for (String value : values) {
