@@ -104,7 +104,9 @@ public class OutboxRelay {
             return;
         }
         pool.withTransaction(conn -> relayBatch(conn, pass)).subscribe().with(count -> {
-            window.deleted(pass.delete());
+            if (count >= 0) { // committed with its delete (not when another replica held the lock)
+                window.deleted(pass.delete());
+            }
             if (count > 0) {
                 passes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 rowsPerPass.record(count);
@@ -123,12 +125,12 @@ public class OutboxRelay {
      * One pass: deletes the rows acknowledged since the last pass, reads the next ones in id order but those still in
      * flight, and sends them; their acks are not waited for (see {@link PublishWindow}).
      *
-     * @return the rows sent
+     * @return the rows sent, or -1 when another replica is relaying (nothing was deleted or sent)
      */
     private Uni<Integer> relayBatch(SqlConnection conn, PublishWindow.Pass pass) {
         return conn.preparedQuery("select pg_try_advisory_xact_lock($1)").execute(Tuple.of(RELAY_LOCK)).flatMap(locked -> {
             if (!locked.iterator().next().getBoolean(0)) {
-                return Uni.createFrom().item(0); // another replica is relaying
+                return Uni.createFrom().item(-1); // another replica is relaying
             }
             // one statement: the delete's rows are still in its snapshot, so the select leaves them out by id too.
             // Exactly the rows acknowledged: an 'id <= last' would also delete a lower id whose transaction committed
@@ -141,25 +143,31 @@ public class OutboxRelay {
                         for (Row row : rows) {
                             long id = row.getLong("id");
                             window.sending(id);
-                            events.sendMessage(Message.of(row.getString("payload")).addMetadata(
-                                    OutgoingKafkaRecordMetadata.<String>builder().withKey(row.getString("key")).build()))
-                                    .subscribe().with(x -> {
-                                        published.increment();
-                                        sinceVacuum.incrementAndGet();
-                                        if (window.acked(id)) {
-                                            trigger();
-                                        }
-                                    }, e -> {
-                                        LOG.warnf("publishing an outbox row failed, it is sent again later: %s", e.toString());
-                                        if (window.failed(id)) {
-                                            trigger();
-                                        }
-                                    });
+                            try {
+                                events.sendMessage(Message.of(row.getString("payload")).addMetadata(
+                                        OutgoingKafkaRecordMetadata.<String>builder().withKey(row.getString("key")).build()))
+                                        .subscribe().with(x -> {
+                                            published.increment();
+                                            sinceVacuum.incrementAndGet();
+                                            if (window.acked(id)) {
+                                                trigger();
+                                            }
+                                        }, e -> sendFailed(id, e));
+                            } catch (RuntimeException e) { // the emitter refused at once (shutting down): never in flight
+                                sendFailed(id, e);
+                            }
                             sent++;
                         }
                         return sent;
                     });
         });
+    }
+
+    private void sendFailed(long id, Throwable e) {
+        LOG.warnf("publishing an outbox row failed, it is sent again later: %s", e.toString());
+        if (window.failed(id)) {
+            trigger();
+        }
     }
 
     /** Not before the application has started: the emitter is connected to its channel during start-up. */
