@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -23,8 +22,6 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,9 +59,9 @@ public class OutboxRelay {
      */
     private final AtomicLong sinceVacuum = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean();
-    private final PublishWindow window;
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean stopping;
+    private final PublishWindow window;
     private final Counter published;
     private final Timer passes;
     private final DistributionSummary rowsPerPass;
@@ -74,9 +71,9 @@ public class OutboxRelay {
         this.config = config;
         published = Counter.builder("chat_outbox_published_total").description("events published from the outbox")
                 .register(registry);
+        window = new PublishWindow(config.outboxWindow());
         passes = Timer.builder("chat_outbox_relay_pass").description("relay passes that published rows: begin to commit")
                 .publishPercentiles(0.5, 0.9, 0.99).register(registry);
-        window = new PublishWindow(config.outboxWindow());
         rowsPerPass = DistributionSummary.builder("chat_outbox_relay_rows").description("rows published per relay pass")
                 .publishPercentiles(0.5, 0.9, 0.99).register(registry);
     }

@@ -1,8 +1,7 @@
 package io.chat.message.messaging;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,7 +19,7 @@ final class PublishWindow {
 
     private final int limit;
     private final Set<Long> inFlight = new HashSet<>();
-    private final List<Long> acked = new ArrayList<>();
+    private final Set<Long> acked = new HashSet<>();
     private boolean failed;
     /** A pass was refused since the last one ran: the send that settles the window asks for another. */
     private boolean refused;
@@ -65,9 +64,7 @@ final class PublishWindow {
 
     /** The pass that deleted these rows committed. */
     synchronized void deleted(Long[] ids) {
-        if (ids.length > 0) {
-            acked.removeAll(Set.of(ids));
-        }
+        acked.removeAll(Arrays.asList(ids));
     }
 
     synchronized int inFlight() {
