@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load generator and benchmarks against a running system (started with ./scripts/run.sh).
-# Usage: scripts/bench.sh SCENARIO [--option value ...]   (scenarios: connections, chat, fanout, reconnect)
+# Usage: scripts/bench.sh SCENARIO [--option value ...]   (scenarios: connections, chat, sweep, fanout, reconnect, provision)
 #        scripts/bench.sh --help
 # Results: load-test/target/bench/<scenario>-<timestamp>/{result.json,report.html}; see docs/benchmarks.md.
 # Throughput runs need the gateway started with raised rate limits (docs/benchmarks.md gives the command).

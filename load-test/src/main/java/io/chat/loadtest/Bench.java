@@ -33,6 +33,9 @@ public final class Bench {
                            --users 200 --room-size 10 --rate 50 --duration 10 --drain 20 --warmup 0
                            --profile (flame graphs of every service JVM and Kafka over the sending window)
                            --profile-event cpu|alloc (with --profile: CPU time, or bytes allocated)
+              sweep        the chat scenario at several rates, each run several times: median p99 per rate and
+                           the highest rate that meets the target
+                           --rates 500,1000,1500,2000 --repeat 3 --target-p99-ms 50 --pause 5, and chat's options
               fanout       one room of N members; time for each message to reach all of them
                            --members 1000 --messages 20 --interval-ms 1000
               reconnect    C clients drop at once, messages are sent meanwhile, all reconnect and sync
@@ -55,6 +58,9 @@ public final class Bench {
         public final Progress progress;
         /** Where the runs' folders go. */
         public final Path out;
+        public final URI url;
+        /** The machine's speed, measured before the scenario opened anything; null for provisioning. */
+        MachineSpeed.Speed speed;
         public final List<WebSocketClient> clients = new ArrayList<>();
         private final AtomicInteger nextClient = new AtomicInteger();
         final int provisionConcurrency;
@@ -65,6 +71,7 @@ public final class Bench {
             this.port = url.getPort() < 0 ? 80 : url.getPort();
             this.progress = progress;
             this.out = out;
+            this.url = url;
             this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors()))
                     .setBlockedThreadCheckInterval(10_000).setWarningExceptionTime(30_000_000_000L));
             this.api = new Api(vertx, host, port);
@@ -249,6 +256,7 @@ public final class Bench {
             case "fanout" -> new FanoutScenario();
             case "reconnect" -> new ReconnectScenario();
             case "provision" -> new ProvisionScenario();
+            case "sweep" -> new SweepScenario();
             default -> null;
         };
         if (scenario == null) {
@@ -267,6 +275,7 @@ public final class Bench {
         int exit = 0;
         try (Progress progress = new Progress(System.err)) {
             ctx = new Ctx(opts, url, out, progress);
+            ctx.speed = speed;
             result = scenario.run(ctx);
         } catch (Exception e) {
             System.err.println("\nbench " + name + " failed: " + e.getMessage());
@@ -276,9 +285,21 @@ public final class Bench {
             System.exit(1);
             return;
         }
+        Path dir = finish(result, opts, url, out, loadAtStart, speed);
+        System.out.print(Report.summary(result, dir));
+        if (result.checks.containsValue(false)) {
+            exit = 3;
+        }
+        ctx.vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        System.exit(exit);
+    }
+
+    /** Fills in what every result has (times, options, machine), adds the notes about its options, writes its folder. */
+    static Path finish(Result result, Options opts, URI url, Path out, String loadAtStart, MachineSpeed.Speed speed)
+            throws java.io.IOException {
         result.finishedAt = Instant.now();
         result.gateway = url.toString();
-        result.options.putAll(opts.used());
+        opts.used().forEach(result.options::putIfAbsent); // what the scenario set itself (a sweep's rate) stays
         result.machine.putAll(SystemProbe.machine());
         result.machine.put("loadAverageAtStart", loadAtStart);
         result.machine.put("loadAverageAtEnd", SystemProbe.loadAverage());
@@ -295,13 +316,7 @@ public final class Bench {
                     + "CHAT_GATEWAY_RATE_LIMITS_SEND_PER_MINUTE=1000000 CHAT_GATEWAY_RATE_LIMITS_SEND_BURST=100000 "
                     + "CHAT_GATEWAY_RATE_LIMITS_SYNC_PER_MINUTE=1000000 CHAT_GATEWAY_RATE_LIMITS_SYNC_BURST=100000 (docs/benchmarks.md)");
         }
-        Path dir = Report.write(result, out);
-        System.out.print(Report.summary(result, dir));
-        if (result.checks.containsValue(false)) {
-            exit = 3;
-        }
-        ctx.vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        System.exit(exit);
+        return Report.write(result, out);
     }
 
     static void sleep(long ms) {

@@ -33,10 +33,14 @@ final class ChatScenario implements Bench.Scenario {
 
     @Override
     public Result run(Bench.Ctx ctx) throws Exception {
+        return run(ctx, ctx.opts.dbl("rate", 50));
+    }
+
+    /** One run at {@code rate} msg/s, every other option from the command line ({@link SweepScenario} sets the rate). */
+    Result run(Bench.Ctx ctx, double rate) throws Exception {
         Options o = ctx.opts;
         int userCount = o.integer("users", 200);
         int roomSize = o.integer("room-size", 10);
-        double rate = o.dbl("rate", 50);
         int duration = o.integer("duration", 10);
         int drain = o.integer("drain", 20);
         int warmup = o.integer("warmup", 0);
