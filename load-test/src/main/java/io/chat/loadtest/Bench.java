@@ -35,7 +35,7 @@ public final class Bench {
                            --profile-event cpu|alloc (with --profile: CPU time, or bytes allocated)
               sweep        the chat scenario at several rates, each run several times: median p99 per rate and
                            the highest rate that meets the target
-                           --rates 500,1000,1500,2000 --repeat 3 --target-p99-ms 50 --pause 5, and chat's options
+                           --rates 500,1000,1500,2000 --repeat 3 --warm-up-runs 1 --target-p99-ms 50 --pause 5, and chat's options
               fanout       one room of N members; time for each message to reach all of them
                            --members 1000 --messages 20 --interval-ms 1000
               reconnect    C clients drop at once, messages are sent meanwhile, all reconnect and sync

@@ -16,7 +16,9 @@ import java.util.stream.Collectors;
  * generator. Near capacity one run's p99 says little here (the same code gave p99 71–264 ms at 2,000 msg/s in one
  * session, docs/benchmarks.md), so a latency target is judged on the median of repeated runs, and the sweep reports
  * the highest rate whose median p99 meets it. Every run is a whole chat run with its own rooms, sockets and report
- * folder; only the load generator's JVM is shared, so its JIT is paid in the first run instead of in every one.
+ * folder; only the load generator's JVM is shared. Its JIT took 2.5–3.8 s of CPU in each run's first seconds when
+ * every run started it anew, so the sweep begins with {@code --warm-up-runs} runs at the first rate that are reported
+ * but not counted.
  */
 final class SweepScenario implements Bench.Scenario {
     static final String DELIVERED = "send → delivered (every recipient)";
@@ -39,8 +41,9 @@ final class SweepScenario implements Bench.Scenario {
         int repeat = o.integer("repeat", 3);
         double targetMs = o.dbl("target-p99-ms", 50);
         int pause = o.integer("pause", 5);
-        if (repeat < 1) {
-            throw new IllegalArgumentException("--repeat must be at least 1");
+        int warmUpRuns = o.integer("warm-up-runs", 1);
+        if (repeat < 1 || warmUpRuns < 0) {
+            throw new IllegalArgumentException("--repeat must be at least 1, --warm-up-runs at least 0");
         }
         if (o.flag("profile", false)) {
             throw new IllegalArgumentException("--profile is for single chat runs: a profiled run's latencies are not comparable");
@@ -48,25 +51,40 @@ final class SweepScenario implements Bench.Scenario {
         Result sweep = new Result("sweep"); // now, so that its folder and startedAt are the sweep's start
         List<Run> runs = new ArrayList<>();
         Map<Double, Histogram> merged = new LinkedHashMap<>();
+        for (int i = 1; i <= warmUpRuns; i++) {
+            String label = "warm-up run " + i + " of " + warmUpRuns + " at " + num(rates.get(0)) + " msg/s, not counted";
+            Run run = chatRun(ctx, rates.get(0), 0, label).run();
+            sweep.notes.add(label + ": " + line(run));
+            System.out.println(label + ": " + line(run));
+            Bench.sleep(pause * 1000L);
+        }
         for (double rate : rates) {
             for (int i = 1; i <= repeat; i++) {
-                ctx.progress.phase(String.format(Locale.ROOT, "sweep: %s msg/s, run %d of %d", num(rate), i, repeat));
-                String loadAtStart = SystemProbe.loadAverage();
-                Result chat = new ChatScenario().run(ctx, rate);
-                chat.options.put("rate", num(rate));
-                chat.options.put("sweep run", String.format(Locale.ROOT, "%s msg/s, %d of %d", num(rate), i, repeat));
-                Path dir = Bench.finish(chat, o, ctx.url, ctx.out, loadAtStart, ctx.speed);
-                Run run = run(rate, i, chat, dir);
-                runs.add(run);
-                Histogram h = chat.latencies.get(DELIVERED);
+                Counted counted = chatRun(ctx, rate, i, String.format(Locale.ROOT, "%s msg/s, run %d of %d", num(rate), i, repeat));
+                runs.add(counted.run());
+                Histogram h = counted.chat().latencies.get(DELIVERED);
                 if (h != null) {
                     merged.computeIfAbsent(rate, k -> Stats.newHistogram()).add(h);
                 }
-                System.out.println(line(run));
+                System.out.println(line(counted.run()));
                 Bench.sleep(pause * 1000L); // the last run's leaves and vacuums, before the next run's rooms
             }
         }
         return result(sweep, rates, repeat, targetMs, runs, merged);
+    }
+
+    private record Counted(Run run, Result chat) {
+    }
+
+    /** One whole chat run, written to its own folder like a run of its own. */
+    private static Counted chatRun(Bench.Ctx ctx, double rate, int repeat, String label) throws Exception {
+        ctx.progress.phase("sweep: " + label);
+        String loadAtStart = SystemProbe.loadAverage();
+        Result chat = new ChatScenario().run(ctx, rate);
+        chat.options.put("rate", num(rate));
+        chat.options.put("sweep run", label);
+        Path dir = Bench.finish(chat, ctx.opts, ctx.url, ctx.out, loadAtStart, ctx.speed);
+        return new Counted(run(rate, repeat, chat, dir), chat);
     }
 
     static Run run(double rate, int repeat, Result chat, Path dir) {
@@ -118,7 +136,7 @@ final class SweepScenario implements Bench.Scenario {
     static Result result(Result r, List<Double> rates, int repeat, double targetMs, List<Run> runs, Map<Double, Histogram> merged) {
         List<Rate> grouped = byRate(rates, runs);
         r.put("rates x runs", rates.stream().map(SweepScenario::num).collect(Collectors.joining(", ")) + " msg/s, " + repeat
-                + " runs each (every run a whole chat run, its report in its own folder)");
+                + " runs each (every run a whole chat run, its report in its own folder; warm-up runs not counted)");
         for (Rate g : grouped) {
             r.put(num(g.rate()) + " msg/s", String.format(Locale.ROOT,
                     "p99 median %.1f ms (runs: %s), p50 median %.1f ms, machine busy %s%s", g.medianP99(),
