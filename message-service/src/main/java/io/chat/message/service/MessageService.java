@@ -96,7 +96,7 @@ public class MessageService {
                     .flatMap(x -> requireInRoom(conn, room, "threadRoot", thread))
                     .flatMap(x -> staffJoining ? joinAsStaff(conn, access, caller) : Uni.createFrom().voidItem())
                     .flatMap(x -> mentions(conn, room, text))
-                    .flatMap(mentioned -> messages.insertNext(conn, room, UUID.randomUUID(), caller.userId(), clientMsgId,
+                    .flatMap(mentioned -> messages.insertNext(conn, room, MessageIds.next(), caller.userId(), clientMsgId,
                             text, reply, thread, mentioned))
                     // the origin in message.created is the command's answer: its gateway acks from it
                     .flatMap(stored -> outbox.add(conn, stored.room(), EventTypes.MESSAGE_CREATED, new MessageCreated(stored, origin))
@@ -191,7 +191,7 @@ public class MessageService {
                     // the same send twice in one batch (a client's resend): the second is answered like a repeat
                     p.sameAs = newByKey.putIfAbsent(roomIds[i] + "\n" + senders[i] + "\n" + clientMsgIds[i], p);
                     if (p.sameAs == null) {
-                        p.newId = UUID.randomUUID();
+                        p.newId = MessageIds.next();
                         fresh.add(p);
                     }
                 }
